@@ -1,0 +1,758 @@
+/*
+ * vm.c — the bytecode interpreter.
+ *
+ * The running process keeps its newest activations in a stack cache (an
+ * array of words); older ones live in the heap as immutable TM_T_FRAME
+ * objects chained through their parent (vm.underflow is the newest).  A
+ * call pushes a three-word header [caller fp, return pc, caller closure]
+ * below the arguments.  call/cc, stack overflow and (later) process
+ * switches spill the cache into heap frames; returning past the bottom of
+ * the cache copies the next heap frame back ("underflow").  So call/cc is
+ * cheap, continuations are plain data, and recursion depth is bounded
+ * only by the heap.  See docs/internals/vm.md.
+ */
+#include "vm.h"
+
+#include "compiler.h"
+#include "num.h"
+#include "prims.h"
+#include "printer.h"
+
+#define STACK_WORDS ((size_t)1 << 16)
+#define HDR 3                      /* words in a call header */
+#define MARK tm_fix(-1)            /* caller fp of the bottom header */
+
+enum { SP_NONE, SP_APPLY, SP_CALLCC, SP_APPLY_VALUES, SP_ABORT, SP_EXIT };
+
+static TmValue prim_never(TmNode *n, int argc, TmValue *argv)
+{
+    TM_UNUSED_ARGS;
+    g_error("special primitive called directly");
+    return TM_VOID;
+}
+
+/* Primitives the VM implements itself (they manipulate the stack). */
+const TmPrimDef tm_prims_vm[] = {
+    {"apply", prim_never, 1, -1, SP_APPLY},
+    {"%call/cc", prim_never, 1, 1, SP_CALLCC},
+    {"%apply-values", prim_never, 2, 2, SP_APPLY_VALUES},
+    {"%abort", prim_never, 1, 1, SP_ABORT},
+    {"exit", prim_never, 0, 1, SP_EXIT},
+    {"emergency-exit", prim_never, 0, 1, SP_EXIT},
+    {NULL, NULL, 0, 0, 0},
+};
+
+void tm_vm_init(TmNode *n)
+{
+    TmVM *vm = &n->vm;
+    memset(vm, 0, sizeof *vm);
+    vm->stack_size = STACK_WORDS;
+    vm->stack = g_new0(TmValue, vm->stack_size);
+    vm->clo = TM_FALSE;
+    vm->acc = TM_FALSE;
+    vm->underflow = TM_FALSE;
+    vm->pending = TM_FALSE;
+    vm->backtrace = g_string_new(NULL);
+    TmValue d = tm_alloc(n, TM_T_VECTOR, TM_DYN_NSLOTS);
+    for (int i = 0; i < TM_DYN_NSLOTS; i++)
+        TM_SLOT(d, i) = TM_NIL;
+    vm->dynenv = d;
+}
+
+void tm_vm_destroy(TmNode *n)
+{
+    g_free(n->vm.stack);
+    g_string_free(n->vm.backtrace, TRUE);
+}
+
+/* ---- parameters -------------------------------------------------------- */
+
+TmValue tm_make_parameter(TmNode *n, TmValue value, TmValue converter)
+{
+    TmValue p = tm_alloc(n, TM_T_PARAMETER, 2);
+    TM_SLOT(p, 0) = value;
+    TM_SLOT(p, 1) = converter;
+    return p;
+}
+
+TmValue tm_param_value(TmNode *n, TmValue param)
+{
+    for (TmValue l = TM_SLOT(n->vm.dynenv, TM_DYN_PARAMS); tm_is_pair(l); l = tm_cdr(l))
+        if (tm_car(tm_car(l)) == param)
+            return tm_cdr(tm_car(l));
+    return TM_SLOT(param, 0);
+}
+
+/* ---- source locations and backtraces ------------------------------------ */
+
+static int code_line(TmValue code, size_t pc)
+{
+    TmValue lines = TM_SLOT(code, TM_CODE_LINES);
+    if (!tm_is_bytevector(lines))
+        return 0;
+    const uint32_t *l = (const uint32_t *)tm_bytevector_data(lines);
+    size_t count = tm_bytevector_length(lines) / 8;
+    int line = 0;
+    for (size_t i = 0; i < count && l[2 * i] <= pc; i++)
+        line = (int)l[2 * i + 1];
+    return line;
+}
+
+static void describe_activation(TmNode *n, TmValue clo, size_t pc, GString *out)
+{
+    if (!tm_is_closure(clo)) {
+        g_string_append(out, "<unknown>");
+        return;
+    }
+    TmValue code = tm_closure_code(clo);
+    TmValue name = TM_SLOT(code, TM_CODE_NAME);
+    if (tm_is_symbol(name))
+        g_string_append(out, tm_symbol_cname(n, name));
+    else
+        g_string_append(out, "<top level>");
+    TmValue file = TM_SLOT(code, TM_CODE_FILE);
+    int line = code_line(code, pc);
+    if (tm_is_string(file) && line > 0) {
+        g_string_append(out, " at ");
+        tm_string_append_utf8(out, file);
+        g_string_append_printf(out, ":%d", line);
+    }
+}
+
+static size_t current_pc(TmNode *n) { return n->vm.pc; }
+
+char *tm_vm_location(TmNode *n)
+{
+    TmVM *vm = &n->vm;
+    if (!tm_is_closure(vm->clo))
+        return NULL;
+    TmValue code = tm_closure_code(vm->clo);
+    TmValue file = TM_SLOT(code, TM_CODE_FILE);
+    int line = code_line(code, current_pc(n));
+    if (!tm_is_string(file) || line <= 0)
+        return NULL;
+    GString *g = g_string_new(NULL);
+    tm_string_append_utf8(g, file);
+    g_string_append_printf(g, ":%d", line);
+    return g_string_free(g, FALSE);
+}
+
+void tm_vm_backtrace(TmNode *n, GString *out, int max_frames)
+{
+    TmVM *vm = &n->vm;
+    int count = 0;
+    g_string_append(out, "  0: ");
+    describe_activation(n, vm->clo, current_pc(n), out);
+    g_string_append_c(out, '\n');
+    size_t fp = vm->fp;
+    while (fp >= HDR && vm->stack[fp - HDR] != MARK && ++count < max_frames) {
+        size_t h = fp - HDR;
+        g_string_append_printf(out, "  %d: ", count);
+        describe_activation(n, vm->stack[h + 2],
+                            (size_t)tm_fixval(vm->stack[h + 1]) - 1, out);
+        g_string_append_c(out, '\n');
+        fp = (size_t)tm_fixval(vm->stack[h]);
+    }
+    for (TmValue f = vm->underflow; tm_has_type(f, TM_T_FRAME) && ++count < max_frames;
+         f = TM_SLOT(f, TM_FRAME_PARENT)) {
+        g_string_append_printf(out, "  %d: ", count);
+        describe_activation(n, TM_SLOT(f, TM_FRAME_CLOSURE),
+                            (size_t)tm_fixval(TM_SLOT(f, TM_FRAME_PC)) - 1, out);
+        g_string_append_c(out, '\n');
+    }
+    if (count >= max_frames)
+        g_string_append(out, "  ...\n");
+}
+
+/* ---- stack cache <-> heap frames ------------------------------------------ */
+
+/* Move every activation below the call whose header is at h into heap
+ * frames (the newest becomes vm.underflow), then slide the words above
+ * the header, [h + HDR, top), down to just above the bottom header.
+ * Returns the new top. */
+static size_t spill(TmNode *n, size_t base, size_t h, size_t top)
+{
+    TmVM *vm = &n->vm;
+    TmValue *st = vm->stack;
+    GArray *hs = g_array_new(FALSE, FALSE, sizeof(size_t));
+    for (size_t k = h; st[k] != MARK; k = (size_t)tm_fixval(st[k]) - HDR)
+        g_array_append_val(hs, k);
+    TmValue chain = vm->underflow;
+    for (guint i = hs->len; i-- > 0;) {
+        size_t hi = g_array_index(hs, size_t, i);
+        size_t fpi = (size_t)tm_fixval(st[hi]);
+        size_t nslots = hi - fpi;
+        TmValue f = tm_alloc(n, TM_T_FRAME, TM_FRAME_SLOTS + nslots);
+        TM_SLOT(f, TM_FRAME_PARENT) = chain;
+        TM_SLOT(f, TM_FRAME_CLOSURE) = st[hi + 2];
+        TM_SLOT(f, TM_FRAME_PC) = st[hi + 1];
+        memcpy(&TM_SLOT(f, TM_FRAME_SLOTS), &st[fpi], nslots * sizeof(TmValue));
+        chain = f;
+    }
+    g_array_free(hs, TRUE);
+    vm->underflow = chain;
+    size_t above = top - (h + HDR);
+    memmove(&st[base + HDR], &st[h + HDR], above * sizeof(TmValue));
+    return base + HDR + above;
+}
+
+/* ---- errors raised by the VM itself --------------------------------------- */
+
+static TmValue arity_error(TmNode *n, TmValue proc, int argc)
+{
+    char *shown = tm_print_short(n, proc, 60);
+    TmValue r = tm_errorf(n, NULL, "%s called with %d argument%s, which is the "
+                          "wrong number", shown, argc, argc == 1 ? "" : "s");
+    g_free(shown);
+    return r;
+}
+
+static TmValue closure_arity_error(TmNode *n, TmValue proc, int argc)
+{
+    TmValue code = tm_closure_code(proc);
+    intptr_t ar = tm_fixval(TM_SLOT(code, TM_CODE_ARITY));
+    int nreq = (int)(ar & 0xffff), nopt = (int)((ar >> 16) & 0xffff);
+    bool rest = (ar >> 32) & 1;
+    char *shown = tm_print_short(n, proc, 60);
+    char expect[64];
+    if (rest)
+        g_snprintf(expect, sizeof expect, "at least %d", nreq);
+    else if (nopt)
+        g_snprintf(expect, sizeof expect, "%d to %d", nreq, nreq + nopt);
+    else
+        g_snprintf(expect, sizeof expect, "%d", nreq);
+    TmValue r = tm_errorf(n, NULL, "%s called with %d argument%s, expected %s",
+                          shown, argc, argc == 1 ? "" : "s", expect);
+    g_free(shown);
+    return r;
+}
+
+static TmValue not_procedure_error(TmNode *n, TmValue v)
+{
+    char *shown = tm_print_short(n, v, 60);
+    TmValue r = tm_error(n, NULL, "attempt to call a non-procedure",
+                         tm_cons(n, v, TM_NIL));
+    (void)shown;
+    g_free(shown);
+    return r;
+}
+
+/* Give the pending error object the source location of the running code. */
+static void locate_pending(TmNode *n, TmValue clo, size_t pc)
+{
+    TmValue e = n->vm.pending;
+    if (!tm_is_error(e) || TM_SLOT(e, TM_ERR_LOCATION) != TM_FALSE || !tm_is_closure(clo))
+        return;
+    TmValue code = tm_closure_code(clo);
+    TmValue file = TM_SLOT(code, TM_CODE_FILE);
+    int line = code_line(code, pc);
+    if (!tm_is_string(file) || line <= 0)
+        return;
+    GString *g = g_string_new(NULL);
+    tm_string_append_utf8(g, file);
+    g_string_append_printf(g, ":%d", line);
+    TM_SLOT(e, TM_ERR_LOCATION) = tm_string_from_utf8(n, g->str, (ptrdiff_t)g->len);
+    g_string_free(g, TRUE);
+}
+
+/* ---- the interpreter loop -------------------------------------------------- */
+
+static TmValue slow_binop(TmNode *n, TmOpcode op, TmValue a, TmValue b)
+{
+    bool err = false;
+    int c;
+    switch (op) {
+    case TM_OP_ADD: return tm_num_add(n, a, b);
+    case TM_OP_SUB: return tm_num_sub(n, a, b);
+    case TM_OP_MUL: return tm_num_mul(n, a, b);
+    case TM_OP_NUMEQ: c = tm_num_compare(n, "=", a, b, &err); return err ? TM_EXC : tm_bool(c == 0);
+    case TM_OP_LT: c = tm_num_compare(n, "<", a, b, &err); return err ? TM_EXC : tm_bool(c < 0);
+    case TM_OP_GT: c = tm_num_compare(n, ">", a, b, &err); return err ? TM_EXC : tm_bool(c > 0);
+    case TM_OP_LE: c = tm_num_compare(n, "<=", a, b, &err); return err ? TM_EXC : tm_bool(c <= 0);
+    case TM_OP_GE: c = tm_num_compare(n, ">=", a, b, &err); return err ? TM_EXC : tm_bool(c >= 0);
+    default: g_assert_not_reached();
+    }
+}
+
+static TmValue spread_list(TmNode *n, TmValue *st, size_t *sp, TmValue list,
+                           const char *who)
+{
+    ptrdiff_t len = tm_list_length(list);
+    if (len < 0)
+        return tm_type_error(n, who, 0, "proper list", list);
+    if (*sp + (size_t)len + 64 >= n->vm.stack_size)
+        return tm_errorf(n, who, "too many arguments (%td)", len);
+    for (; tm_is_pair(list); list = tm_cdr(list))
+        st[(*sp)++] = tm_car(list);
+    return TM_VOID;
+}
+
+#define FETCH() (insn = *pc++)
+#define A() tm_insn_a(insn)
+#if defined(__GNUC__)
+#define DISPATCH() do { FETCH(); goto *labels[tm_insn_op(insn)]; } while (0)
+#define CASE(op) L_##op:
+#else
+#error "the VM needs computed goto (GCC or clang)"
+#endif
+
+#define LOAD_CODE(c)                                                        \
+    do {                                                                    \
+        TmValue code_ = tm_closure_code(c);                                 \
+        code_start = (const uint32_t *)tm_bytevector_data(TM_SLOT(code_, TM_CODE_BYTES)); \
+        K = tm_slots(TM_SLOT(code_, TM_CODE_CONSTS));                       \
+    } while (0)
+
+#define PC_OFFSET() ((size_t)(pc - code_start))
+
+/* Raise vm.pending from inside an instruction: call the raise hook as if
+ * the instruction were a call; the hook's value becomes the instruction's
+ * value (with-exception-handler semantics). */
+#define RAISE_FROM_INSN()                                                   \
+    do {                                                                    \
+        locate_pending(n, clo, PC_OFFSET() - 1);                           \
+        if (n->hooks[TM_H_RAISE] == TM_FALSE) goto escape;                  \
+        st[sp++] = tm_fix((intptr_t)fp);                                    \
+        st[sp++] = tm_fix((intptr_t)PC_OFFSET());                           \
+        st[sp++] = clo;                                                     \
+        st[sp++] = vm->pending;                                             \
+        fp = sp - 1;                                                        \
+        argc = 1;                                                           \
+        acc = n->hooks[TM_H_RAISE];                                         \
+        goto apply;                                                         \
+    } while (0)
+
+/* Run until the bottom header of this run is returned through with no
+ * heap frame left.  On entry proc is to be applied to argc arguments at
+ * vm.fp, with a header below them. */
+static TmValue run(TmNode *n, TmValue proc, int argc, size_t base)
+{
+    static const void *const labels[] = {
+#define OP(name, size, doc) &&L_##name,
+#include "opcodes.def"
+#undef OP
+    };
+    TmVM *vm = &n->vm;
+    TmValue *st = vm->stack;
+    size_t sp = vm->sp, fp = vm->fp;
+    TmValue clo = vm->clo, acc = proc;
+    const uint32_t *code_start = NULL, *pc = NULL;
+    TmValue *K = NULL;
+    uint32_t insn;
+    const TmPrimDef *def;
+
+apply:
+    /* acc: the procedure; argc arguments at st[fp..]; header below fp */
+    if (G_LIKELY(tm_is_closure(acc))) {
+        TmValue code = tm_closure_code(acc);
+        intptr_t ar = tm_fixval(TM_SLOT(code, TM_CODE_ARITY));
+        if (G_UNLIKELY(ar != argc)) {
+            int nreq = (int)(ar & 0xffff), nopt = (int)((ar >> 16) & 0xffff);
+            bool rest = (ar >> 32) & 1;
+            if (argc < nreq || (!rest && argc > nreq + nopt)) {
+                sp = fp + (size_t)argc;
+                closure_arity_error(n, acc, argc);
+                goto raise_call;
+            }
+            while (argc < nreq + nopt)
+                st[fp + (size_t)argc++] = TM_DEFAULT;
+            if (rest) {
+                TmValue l = TM_NIL;
+                for (int i = argc; i-- > nreq + nopt;)
+                    l = tm_cons(n, st[fp + (size_t)i], l);
+                st[fp + (size_t)(nreq + nopt)] = l;
+                argc = nreq + nopt + 1;
+            }
+        }
+        sp = fp + (size_t)argc;
+        size_t need = (size_t)tm_fixval(TM_SLOT(code, TM_CODE_FRAMESIZE));
+        if (G_UNLIKELY(sp + need >= vm->stack_size)) {
+            sp = spill(n, base, fp - HDR, sp);
+            fp = base + HDR;
+            if (sp + need >= vm->stack_size) {
+                tm_errorf(n, NULL, "procedure frame too large");
+                goto escape;
+            }
+        }
+        clo = acc;
+        vm->reductions++;
+        if (G_UNLIKELY(tm_heap_wants_gc(n))) {
+            vm->sp = sp;
+            vm->fp = fp;
+            vm->clo = clo;
+            vm->acc = acc;
+            tm_heap_safepoint(n);
+            clo = vm->clo;
+        }
+        LOAD_CODE(clo);
+        pc = code_start;
+        DISPATCH();
+    }
+    if (tm_is_primitive(acc)) {
+        def = n->prims->pdata[tm_fixval(TM_SLOT(acc, 0))];
+        if (argc < def->min_args || (def->max_args >= 0 && argc > def->max_args)) {
+            sp = fp + (size_t)argc;
+            arity_error(n, acc, argc);
+            goto raise_call;
+        }
+        if (def->special)
+            goto special;
+        vm->sp = fp + (size_t)argc;
+        vm->fp = fp;
+        vm->clo = clo;
+        vm->pc = pc ? PC_OFFSET() - 1 : 0;
+        acc = def->fn(n, argc, &st[fp]);
+        if (G_UNLIKELY(acc == TM_EXC)) {
+            if (vm->exiting)
+                goto escape;
+            sp = fp + (size_t)argc;
+            goto raise_call;
+        }
+        goto do_return;
+    }
+    if (tm_is_continuation(acc)) {
+        TmValue k = acc;
+        acc = argc == 1 ? st[fp] : tm_make_values(n, (size_t)argc, &st[fp]);
+        vm->underflow = TM_SLOT(k, 0);
+        fp = base + HDR;
+        sp = fp;
+        goto underflow;
+    }
+    if (tm_has_type(acc, TM_T_PARAMETER) && argc == 0) {
+        acc = tm_param_value(n, acc);
+        goto do_return;
+    }
+    sp = fp + (size_t)argc;
+    if (tm_has_type(acc, TM_T_PARAMETER))
+        arity_error(n, acc, argc);
+    else
+        not_procedure_error(n, acc);
+    goto raise_call;
+
+raise_call:
+    /* a call failed before running: replace it by a call of the raise
+     * hook with the same header, so the hook's value is the call's */
+    locate_pending(n, clo, pc ? PC_OFFSET() - 1 : 0);
+    if (n->hooks[TM_H_RAISE] == TM_FALSE)
+        goto escape;
+    st[fp] = vm->pending;
+    sp = fp + 1;
+    argc = 1;
+    acc = n->hooks[TM_H_RAISE];
+    goto apply;
+
+special:
+    switch (def->special) {
+    case SP_APPLY: {
+        /* (apply f a ... list): re-apply f in place, a proper tail call */
+        TmValue f = st[fp];
+        sp = fp + (size_t)argc;
+        TmValue list = st[--sp];
+        memmove(&st[fp], &st[fp + 1], (sp - fp - 1) * sizeof(TmValue));
+        sp--;
+        if (argc > 1 && spread_list(n, st, &sp, list, "apply") == TM_EXC)
+            goto raise_call;
+        argc = (int)(sp - fp);
+        acc = f;
+        goto apply;
+    }
+    case SP_APPLY_VALUES: {
+        TmValue f = st[fp], v = st[fp + 1];
+        sp = fp;
+        if (tm_has_type(v, TM_T_VALUES)) {
+            for (size_t i = 0; i < tm_obj_size(v); i++)
+                st[sp++] = TM_SLOT(v, i);
+        } else {
+            st[sp++] = v;
+        }
+        argc = (int)(sp - fp);
+        acc = f;
+        goto apply;
+    }
+    case SP_CALLCC: {
+        TmValue f = st[fp];
+        sp = spill(n, base, fp - HDR, fp + 1);
+        fp = base + HDR;
+        TmValue k = tm_alloc(n, TM_T_CONTINUATION, 1);
+        TM_SLOT(k, 0) = vm->underflow;
+        st[fp] = k;
+        sp = fp + 1;
+        argc = 1;
+        acc = f;
+        goto apply;
+    }
+    case SP_ABORT:
+        /* an uncaught exception: record the backtrace while the frames
+         * are still here, then abandon this run */
+        vm->pending = st[fp];
+        vm->sp = fp + 1;
+        vm->fp = fp;
+        vm->clo = clo;
+        vm->pc = pc ? PC_OFFSET() - 1 : 0;
+        g_string_truncate(vm->backtrace, 0);
+        tm_vm_backtrace(n, vm->backtrace, 30);
+        goto escape;
+    case SP_EXIT: {
+        TmValue code = argc ? st[fp] : TM_TRUE;
+        vm->exiting = true;
+        vm->exit_code = code == TM_TRUE ? 0 : tm_is_fixnum(code) ? (int)tm_fixval(code) : 70;
+        goto escape;
+    }
+    }
+    g_assert_not_reached();
+
+do_return: {
+    size_t h = fp - HDR;
+    if (G_UNLIKELY(st[h] == MARK)) {
+        fp = base + HDR;
+        sp = fp;
+        goto underflow;
+    }
+    sp = h;
+    fp = (size_t)tm_fixval(st[h]);
+    clo = st[h + 2];
+    LOAD_CODE(clo);
+    pc = code_start + tm_fixval(st[h + 1]);
+    DISPATCH();
+}
+
+underflow:
+    /* the stack cache is empty down to this run's bottom header: resume
+     * the newest heap frame, or finish the run */
+    if (vm->underflow == TM_FALSE) {
+        vm->sp = base;
+        vm->acc = acc;
+        return acc;
+    } else {
+        TmValue f = vm->underflow;
+        size_t nslots = tm_obj_size(f) - TM_FRAME_SLOTS;
+        memcpy(&st[fp], &TM_SLOT(f, TM_FRAME_SLOTS), nslots * sizeof(TmValue));
+        sp = fp + nslots;
+        clo = TM_SLOT(f, TM_FRAME_CLOSURE);
+        vm->underflow = TM_SLOT(f, TM_FRAME_PARENT);
+        LOAD_CODE(clo);
+        pc = code_start + tm_fixval(TM_SLOT(f, TM_FRAME_PC));
+        DISPATCH();
+    }
+
+escape:
+    vm->sp = base;
+    vm->underflow = TM_FALSE;
+    return TM_EXC;
+
+    /* ---- instructions ---- */
+    CASE(CONST) acc = K[A()]; DISPATCH();
+    CASE(FIX) acc = tm_fix(A()); DISPATCH();
+    CASE(IMM) {
+        static const TmValue imms[] = TM_IMM_TABLE;
+        acc = imms[A()];
+        DISPATCH();
+    }
+    CASE(LREF) acc = st[fp + (size_t)A()]; DISPATCH();
+    CASE(FREF) acc = TM_SLOT(clo, 1 + (size_t)A()); DISPATCH();
+    CASE(GREF) {
+        TmValue sym = K[A()];
+        acc = TM_SLOT(sym, TM_SYM_VALUE);
+        if (G_UNLIKELY(acc == TM_UNBOUND || tm_has_type(acc, TM_T_MACRO))) {
+            vm->fp = fp;
+            if (acc == TM_UNBOUND)
+                tm_error(n, NULL, "unbound variable", tm_cons(n, sym, TM_NIL));
+            else
+                tm_error(n, NULL, "syntax keyword used as a variable",
+                         tm_cons(n, sym, TM_NIL));
+            RAISE_FROM_INSN();
+        }
+        DISPATCH();
+    }
+    CASE(GDEF) tm_write(n, K[A()], TM_SYM_VALUE, acc); acc = TM_VOID; DISPATCH();
+    CASE(PUSH) st[sp++] = acc; DISPATCH();
+    CASE(POP) sp -= (size_t)A(); DISPATCH();
+    CASE(LSET) st[fp + (size_t)A()] = acc; DISPATCH();
+    CASE(MKBOX) acc = tm_make_box(n, acc); DISPATCH();
+    CASE(UNBOX) {
+        TmValue v = TM_SLOT(acc, 0);
+        if (G_UNLIKELY(v == TM_UNASSIGNED)) {
+            tm_error(n, NULL, "variable used before its definition",
+                     tm_cons(n, K[A()], TM_NIL));
+            RAISE_FROM_INSN();
+        }
+        acc = v;
+        DISPATCH();
+    }
+    CASE(BOXSET) tm_write(n, st[fp + (size_t)A()], 0, acc); DISPATCH();
+    CASE(JMP) pc += A(); DISPATCH();
+    CASE(JMPF) if (acc == TM_FALSE) pc += A(); DISPATCH();
+    CASE(FRAME)
+        st[sp] = tm_fix((intptr_t)fp);
+        st[sp + 1] = tm_fix((intptr_t)(PC_OFFSET() + (size_t)A()));
+        st[sp + 2] = clo;
+        sp += HDR;
+        DISPATCH();
+    CASE(CALL)
+        argc = A();
+        fp = sp - (size_t)argc;
+        goto apply;
+    CASE(TCALL) {
+        argc = A();
+        size_t from = sp - (size_t)argc;
+        if (from != fp)
+            memmove(&st[fp], &st[from], (size_t)argc * sizeof(TmValue));
+        goto apply;
+    }
+    CASE(RET) goto do_return;
+    CASE(CLOSURE) {
+        size_t nfree = (size_t)A();
+        TmValue code = K[*pc++];
+        TmValue c = tm_alloc(n, TM_T_CLOSURE, 1 + nfree);
+        TM_SLOT(c, 0) = code;
+        sp -= nfree;
+        memcpy(&TM_SLOT(c, 1), &st[sp], nfree * sizeof(TmValue));
+        acc = c;
+        DISPATCH();
+    }
+    CASE(PATCH) {
+        TmValue c = st[fp + (size_t)A()];
+        size_t j = *pc++;
+        tm_write(n, c, 1 + j, acc);
+        DISPATCH();
+    }
+
+#define FIXNUM_BINOP(OPNAME, EXPR_OVF)                                        \
+    CASE(OPNAME) {                                                            \
+        TmValue a = st[--sp];                                                 \
+        if (G_LIKELY(tm_is_fixnum(a) && tm_is_fixnum(acc))) {                 \
+            intptr_t r;                                                       \
+            if (G_LIKELY(!(EXPR_OVF))) { acc = (TmValue)r; DISPATCH(); }      \
+        }                                                                     \
+        vm->fp = fp;                                                          \
+        acc = slow_binop(n, TM_OP_##OPNAME, a, acc);                          \
+        if (G_UNLIKELY(acc == TM_EXC)) RAISE_FROM_INSN();                     \
+        DISPATCH();                                                           \
+    }
+    /* fixnums are n << 1, so tagged addition and subtraction are exact */
+    FIXNUM_BINOP(ADD, __builtin_add_overflow((intptr_t)a, (intptr_t)acc, &r))
+    FIXNUM_BINOP(SUB, __builtin_sub_overflow((intptr_t)a, (intptr_t)acc, &r))
+    FIXNUM_BINOP(MUL, __builtin_mul_overflow((intptr_t)a, tm_fixval(acc), &r))
+
+#define FIXNUM_CMP(OPNAME, CMP)                                               \
+    CASE(OPNAME) {                                                            \
+        TmValue a = st[--sp];                                                 \
+        if (G_LIKELY(tm_is_fixnum(a) && tm_is_fixnum(acc))) {                 \
+            acc = tm_bool((intptr_t)a CMP (intptr_t)acc);                     \
+            DISPATCH();                                                       \
+        }                                                                     \
+        vm->fp = fp;                                                          \
+        acc = slow_binop(n, TM_OP_##OPNAME, a, acc);                          \
+        if (G_UNLIKELY(acc == TM_EXC)) RAISE_FROM_INSN();                     \
+        DISPATCH();                                                           \
+    }
+    FIXNUM_CMP(NUMEQ, ==)
+    FIXNUM_CMP(LT, <)
+    FIXNUM_CMP(GT, >)
+    FIXNUM_CMP(LE, <=)
+    FIXNUM_CMP(GE, >=)
+
+    CASE(ADDI) {
+        intptr_t r;
+        if (G_LIKELY(tm_is_fixnum(acc) &&
+                     !__builtin_add_overflow((intptr_t)acc, (intptr_t)tm_fix(A()), &r))) {
+            acc = (TmValue)r;
+            DISPATCH();
+        }
+        vm->fp = fp;
+        acc = tm_num_add(n, acc, tm_fix(A()));
+        if (G_UNLIKELY(acc == TM_EXC)) RAISE_FROM_INSN();
+        DISPATCH();
+    }
+    CASE(CAR)
+        if (G_UNLIKELY(!tm_is_pair(acc))) {
+            tm_type_error(n, "car", 1, "pair", acc);
+            RAISE_FROM_INSN();
+        }
+        acc = tm_car(acc);
+        DISPATCH();
+    CASE(CDR)
+        if (G_UNLIKELY(!tm_is_pair(acc))) {
+            tm_type_error(n, "cdr", 1, "pair", acc);
+            RAISE_FROM_INSN();
+        }
+        acc = tm_cdr(acc);
+        DISPATCH();
+    CASE(CONS) {
+        TmValue a = st[--sp];
+        acc = tm_cons(n, a, acc);
+        DISPATCH();
+    }
+    CASE(EQ) { TmValue a = st[--sp]; acc = tm_bool(a == acc); DISPATCH(); }
+    CASE(NULLP) acc = tm_bool(acc == TM_NIL); DISPATCH();
+    CASE(PAIRP) acc = tm_bool(tm_is_pair(acc)); DISPATCH();
+    CASE(NOT) acc = tm_bool(acc == TM_FALSE); DISPATCH();
+    CASE(ZEROP)
+        if (G_LIKELY(tm_is_fixnum(acc))) {
+            acc = tm_bool(acc == tm_fix(0));
+            DISPATCH();
+        } else {
+            bool err = false;
+            int c = tm_num_compare(n, "zero?", acc, tm_fix(0), &err);
+            if (err)
+                RAISE_FROM_INSN();
+            acc = tm_bool(c == 0);
+            DISPATCH();
+        }
+    CASE(VREF) {
+        TmValue v = st[--sp];
+        if (G_UNLIKELY(!tm_is_vector(v))) {
+            tm_type_error(n, "vector-ref", 1, "vector", v);
+            RAISE_FROM_INSN();
+        }
+        size_t i;
+        if (G_UNLIKELY(!tm_get_index(n, "vector-ref", 2, acc, tm_vector_length(v), &i)))
+            RAISE_FROM_INSN();
+        acc = TM_SLOT(v, i);
+        DISPATCH();
+    }
+    CASE(RECREF) {
+        TmValue type = K[A()];
+        size_t i = *pc++;
+        if (G_UNLIKELY(!tm_is_record(acc) || TM_SLOT(acc, 0) != type)) {
+            tm_type_error(n, "record accessor", 1, "record of the right type", acc);
+            RAISE_FROM_INSN();
+        }
+        acc = TM_SLOT(acc, 1 + i);
+        DISPATCH();
+    }
+    CASE(HALT) goto escape;
+}
+
+/* Apply proc from C: a new bottom header on top of whatever runs now. */
+TmValue tm_vm_apply(TmNode *n, TmValue proc, int argc, const TmValue *argv)
+{
+    TmVM *vm = &n->vm;
+    size_t saved_sp = vm->sp, saved_fp = vm->fp;
+    TmValue saved_clo = vm->clo, saved_under = vm->underflow;
+    size_t base = vm->sp;
+    if (base + HDR + (size_t)argc + 64 >= vm->stack_size) {
+        tm_errorf(n, NULL, "too deeply nested evaluation");
+        return TM_EXC;
+    }
+    TmValue *st = vm->stack;
+    st[base] = MARK;
+    st[base + 1] = tm_fix(0);
+    st[base + 2] = TM_FALSE;
+    for (int i = 0; i < argc; i++)
+        st[base + HDR + (size_t)i] = argv[i];
+    vm->fp = base + HDR;
+    vm->sp = vm->fp + (size_t)argc;
+    vm->underflow = TM_FALSE;
+    vm->depth++;
+    tm_root_push(n, &saved_clo);
+    tm_root_push(n, &saved_under);
+    TmValue r = run(n, proc, argc, base);
+    tm_root_pop(n, 2);
+    vm->depth--;
+    vm->sp = saved_sp;
+    vm->fp = saved_fp;
+    vm->clo = saved_clo;
+    vm->underflow = saved_under;
+    return r;
+}

@@ -1,0 +1,32 @@
+/*
+ * vm.h — the bytecode virtual machine: running code, calling procedures,
+ * raising exceptions, the dynamic environment.
+ */
+#ifndef TM_VM_H
+#define TM_VM_H
+
+#include "object.h"
+
+/* The dynamic environment is a vector: handler stack (list), winders
+ * (list), parameter bindings (alist of (parameter . value)). */
+enum { TM_DYN_HANDLERS, TM_DYN_WINDERS, TM_DYN_PARAMS, TM_DYN_NSLOTS };
+
+/* The current value of a parameter object in the running process. */
+TmValue tm_param_value(TmNode *n, TmValue param);
+TmValue tm_make_parameter(TmNode *n, TmValue value, TmValue converter);
+
+void tm_vm_init(TmNode *n);
+void tm_vm_destroy(TmNode *n);
+
+/* Call proc with args from C and run to completion (nested execution; used
+ * by the compiler for define-macro and by the driver).  Returns the result,
+ * or TM_EXC when an exception escaped, with the raised object in
+ * n->vm.pending. */
+TmValue tm_vm_apply(TmNode *n, TmValue proc, int argc, const TmValue *argv);
+
+/* Source location "file:line" of the call the VM is executing, or NULL. */
+char *tm_vm_location(TmNode *n);
+/* A backtrace of the Scheme frames, one per line, innermost first. */
+void tm_vm_backtrace(TmNode *n, GString *out, int max_frames);
+
+#endif

@@ -1,0 +1,75 @@
+/*
+ * world_real.c — the world of an ordinary OS process: monotonic clock,
+ * OS randomness (or a fixed seed), stdout and stderr.
+ */
+#include "world.h"
+
+#include <glib.h>
+#include <unistd.h>
+
+typedef struct {
+    TmWorld base;
+    GRand *rand;
+} RealWorld;
+
+static int64_t real_monotonic_ns(TmWorld *w)
+{
+    (void)w;
+    return g_get_monotonic_time() * 1000;
+}
+
+static double real_wall_seconds(TmWorld *w)
+{
+    (void)w;
+    return (double)g_get_real_time() / 1e6;
+}
+
+static uint64_t real_random_u64(TmWorld *w)
+{
+    RealWorld *rw = (RealWorld *)w;
+    uint64_t hi = g_rand_int(rw->rand), lo = g_rand_int(rw->rand);
+    return hi << 32 | lo;
+}
+
+static void real_write(TmWorld *w, int fd, const char *buf, size_t len)
+{
+    (void)w;
+    while (len > 0) {
+        ssize_t k = write(fd == 2 ? 2 : 1, buf, len);
+        if (k <= 0)
+            return;
+        buf += k;
+        len -= (size_t)k;
+    }
+}
+
+static void real_destroy(TmWorld *w)
+{
+    RealWorld *rw = (RealWorld *)w;
+    g_rand_free(rw->rand);
+    g_free(rw);
+}
+
+static const TmWorldOps real_ops = {
+    .monotonic_ns = real_monotonic_ns,
+    .wall_seconds = real_wall_seconds,
+    .random_u64 = real_random_u64,
+    .write = real_write,
+    .trace = NULL,
+    .destroy = real_destroy,
+};
+
+TmWorld *tm_world_real_new(uint64_t seed)
+{
+    RealWorld *rw = g_new0(RealWorld, 1);
+    rw->base.ops = &real_ops;
+    rw->rand = seed ? g_rand_new_with_seed_array((const guint32 *)&seed, 2)
+                    : g_rand_new();
+    return &rw->base;
+}
+
+void tm_world_free(TmWorld *w)
+{
+    if (w)
+        w->ops->destroy(w);
+}

@@ -1,0 +1,180 @@
+"""The REPL on a terminal: banner, prompts, multi-line input, errors,
+commands, TAB completion and history, driven through a pty by pexpect.
+
+Each test gets a fresh HOME, so ~/.termite_history is the test's own.
+The binary is $TERMITE, else build/termite (or build/src/termite).
+"""
+
+import os
+from pathlib import Path
+
+import pexpect
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+TIMEOUT = 20
+
+
+def termite_path():
+    if os.environ.get("TERMITE"):
+        return os.environ["TERMITE"]
+    for candidate in (REPO / "build" / "termite",
+                      REPO / "build" / "src" / "termite"):
+        if candidate.exists():
+            return str(candidate)
+    pytest.fail("no termite binary: build it (ninja -C build) or set TERMITE")
+
+
+@pytest.fixture
+def home(tmp_path):
+    return tmp_path
+
+
+def spawn(home, *args):
+    """Start termite on a pty.  TERM=dumb keeps readline from sending
+    escape sequences; INPUTRC=/dev/null ignores the user's key bindings."""
+    env = dict(os.environ, HOME=str(home), TERM="dumb", INPUTRC="/dev/null",
+               LC_ALL="C.UTF-8")
+    return pexpect.spawn(termite_path(), list(args), env=env, cwd=str(home),
+                         encoding="utf-8", timeout=TIMEOUT,
+                         dimensions=(24, 200))
+
+
+@pytest.fixture
+def repl(home):
+    child = spawn(home)
+    child.expect_exact("Termite ")
+    child.expect_exact("> ")
+    yield child
+    child.close(force=True)
+
+
+def evaluate(child, text, expected):
+    """Type text, expect the line `expected` and the next prompt."""
+    child.sendline(text)
+    child.expect_exact(f"\r\n{expected}\r\n")
+    child.expect_exact("> ")
+
+
+def finished(child):
+    child.expect(pexpect.EOF)
+    child.close()
+    return child.exitstatus
+
+
+def test_banner(home):
+    child = spawn(home)
+    child.expect(r"Termite \d+\.\d+\.\d+ \u2014 ,help for help, ,q to quit\r\n")
+    child.expect_exact("> ")
+    child.sendline(",q")
+    assert finished(child) == 0
+
+
+def test_evaluates_and_prints(repl):
+    evaluate(repl, "(+ 1 2)", "3")
+    evaluate(repl, '(string-append "a" "b")', '"ab"')
+
+
+def test_unspecified_value_prints_nothing(repl):
+    repl.sendline("(if #f #f)")
+    repl.expect_exact("\r\n> ")
+    evaluate(repl, "(+ 1 2)", "3")
+
+
+def test_multi_line_datum(repl):
+    repl.sendline("(+ 1")
+    repl.expect_exact("... ")
+    repl.sendline("2)")
+    repl.expect_exact("\r\n3\r\n")
+    repl.expect_exact("> ")
+
+
+def test_error_is_reported_and_the_repl_goes_on(repl):
+    repl.sendline("(car 5)")
+    repl.expect_exact("car")
+    repl.expect_exact("> ")
+    evaluate(repl, "(+ 1 2)", "3")
+
+
+def test_definitions_persist(repl):
+    repl.sendline("(define (sq x) (* x x))")
+    repl.expect_exact("> ")
+    evaluate(repl, "(sq 12)", "144")
+
+
+def test_help_lists_commands(repl):
+    repl.sendline(",help")
+    repl.expect_exact(",q")
+    repl.expect_exact("> ")
+
+
+def test_unknown_command(repl):
+    repl.sendline(",frobnicate")
+    repl.expect_exact("unknown command ,frobnicate (try ,help)")
+    repl.expect_exact("> ")
+
+
+def test_tab_completes_global_names(repl):
+    repl.send("(string-app")
+    repl.send("\t")
+    repl.expect_exact("string-append")
+    # Whether the completion was unique (and added a space) or not, what
+    # follows makes a call to string-append.
+    repl.sendline(' "x" "y")')
+    repl.expect_exact('"xy"')
+
+
+def test_tab_twice_lists_candidates(repl):
+    repl.send("(string-le")
+    repl.send("\t\t")
+    repl.expect_exact("string-length")
+    repl.send("\x15")       # Ctrl-U: kill the line
+    evaluate(repl, "(+ 1 2)", "3")
+
+
+def test_history_is_written(repl, home):
+    evaluate(repl, "(+ 40 2)", "42")
+    repl.sendline(",q")
+    assert finished(repl) == 0
+    history = (home / ".termite_history").read_text()
+    assert "(+ 40 2)" in history
+
+
+def test_history_is_read(home):
+    (home / ".termite_history").write_text("(* 6 7)\n")
+    child = spawn(home)
+    child.expect_exact("> ")
+    child.send("\x10")      # Ctrl-P: previous history entry
+    child.send("\r")
+    child.expect_exact("\r\n42\r\n")
+    child.sendline(",q")
+    assert finished(child) == 0
+
+
+def test_quit_command(repl):
+    repl.sendline(",quit")
+    assert finished(repl) == 0
+
+
+def test_exit_leaves_with_status_0(repl):
+    repl.sendline("(exit)")
+    assert finished(repl) == 0
+
+
+def test_exit_with_a_status(repl):
+    repl.sendline("(exit 3)")
+    assert finished(repl) == 3
+
+
+def test_ctrl_d_leaves(repl):
+    repl.sendeof()
+    assert finished(repl) == 0
+
+
+def test_interactive_after_a_program(home):
+    (home / "prog.scm").write_text("(define answer 42)\n")
+    child = spawn(home, "-i", "prog.scm")
+    child.expect_exact("> ")
+    evaluate(child, "answer", "42")
+    child.sendline(",q")
+    assert finished(child) == 0

@@ -1,0 +1,133 @@
+"""Runs the Scheme test corpus against the termite interpreter.
+
+* tests/lang/*.scm   -- unit tests written with lang/testing.scm; run as
+                        `termite -l lang/testing.scm tests/lang/FILE.scm`.
+                        Every output line "ok - NAME" is a passed check,
+                        "FAIL - NAME: ..." a failed one.  One pytest item per
+                        file; it fails if any check fails, if the process
+                        exits non-zero or times out, if no check passed, or
+                        if the number of checks differs from the file's
+                        ";; expect-count: N" directive.
+* tests/output/*.scm -- golden tests: stdout must equal the ";; expect:"
+                        lines exactly; see tests/README.md for the other
+                        directives (exit status, stderr, args, stdin, env).
+"""
+
+import difflib
+import re
+
+import pytest
+
+from conftest import (
+    LANG_DIR,
+    OUTPUT_DIR,
+    TESTING_LIB,
+    TESTS_DIR,
+    collect_scm_files,
+    parse_directives,
+    run_termite,
+)
+
+OK_LINE = re.compile(r"^ok - (.*)$")
+FAIL_LINE = re.compile(r"^FAIL - (.*)$")
+
+
+def _ids(paths):
+    return [str(p.relative_to(TESTS_DIR)) for p in paths]
+
+
+LANG_FILES = collect_scm_files(LANG_DIR)
+OUTPUT_FILES = collect_scm_files(OUTPUT_DIR)
+
+
+@pytest.mark.parametrize("path", LANG_FILES, ids=_ids(LANG_FILES))
+def test_lang(path):
+    directives = parse_directives(path)
+    rel = str(path.relative_to(TESTS_DIR.parent))
+    result = run_termite(["-l", str(TESTING_LIB), rel])
+
+    lines = result.stdout.splitlines()
+    passed = [m.group(1) for m in map(OK_LINE.match, lines) if m]
+    failed = [m.group(1) for m in map(FAIL_LINE.match, lines) if m]
+    total = len(passed) + len(failed)
+
+    # Make every check visible (shown by pytest on failure, or with -rA / -s).
+    print("%s: %d passed, %d failed" % (rel, len(passed), len(failed)))
+    for line in lines:
+        print("  " + line)
+
+    problems = []
+    if result.timed_out:
+        problems.append("the interpreter timed out")
+    elif result.returncode != 0:
+        problems.append("the interpreter exited with status %s" % result.returncode)
+    if failed:
+        problems.append("%d check(s) failed:\n%s" % (len(failed), "\n".join("  FAIL - " + f for f in failed)))
+    if not passed:
+        problems.append("no check passed (no 'ok - ' line in the output)")
+    if directives.expect_count is not None and total != directives.expect_count:
+        last = ("; last check reported: %s" % lines_last_check(lines)) if total else ""
+        problems.append(
+            "expected %d checks to report, got %d (%d ok, %d FAIL)%s"
+            % (directives.expect_count, total, len(passed), len(failed), last)
+        )
+    if problems:
+        pytest.fail(
+            "%s\n\n%s" % ("\n".join("* " + p for p in problems), result.describe()),
+            pytrace=False,
+        )
+
+
+def lines_last_check(lines):
+    for line in reversed(lines):
+        if OK_LINE.match(line) or FAIL_LINE.match(line):
+            return line
+    return "(none)"
+
+
+@pytest.mark.parametrize("path", OUTPUT_FILES, ids=_ids(OUTPUT_FILES))
+def test_output(path):
+    d = parse_directives(path)
+    rel = str(path.relative_to(TESTS_DIR.parent))
+    stdin = "".join(line + "\n" for line in d.stdin)
+    result = run_termite([rel] + d.args, stdin=stdin, env_extra=d.env)
+
+    problems = []
+    if result.timed_out:
+        problems.append("the interpreter timed out")
+    else:
+        if d.exit == "nonzero":
+            if result.returncode == 0:
+                problems.append("expected a non-zero exit status, got 0")
+        elif result.returncode != int(d.exit):
+            problems.append("expected exit status %s, got %s" % (d.exit, result.returncode))
+
+    if not d.any_stdout:
+        expected = "".join(line + "\n" for line in d.expect)
+        if result.stdout != expected:
+            diff = "".join(
+                difflib.unified_diff(
+                    expected.splitlines(True),
+                    result.stdout.splitlines(True),
+                    fromfile="expected stdout",
+                    tofile="actual stdout",
+                )
+            )
+            if not diff:  # e.g. only a missing final newline
+                diff = "expected %r\n     got %r" % (expected, result.stdout)
+            problems.append("stdout differs from the ';; expect:' lines:\n" + diff)
+    for text in d.stdout_contains:
+        if text not in result.stdout:
+            problems.append("stdout does not contain %r" % text)
+    for text in d.stderr_contains:
+        if text not in result.stderr:
+            problems.append("stderr does not contain %r" % text)
+    for pattern in d.stderr_matches:
+        if not re.search(pattern, result.stderr):
+            problems.append("stderr does not match the regular expression %r" % pattern)
+
+    if problems:
+        pytest.fail(
+            "%s\n\n%s" % ("\n".join("* " + p for p in problems), result.describe()),
+            pytrace=False,
+        )
