@@ -176,12 +176,27 @@
     ((_ formals expr body ...)
      (call-with-values (lambda () expr) (lambda formals body ...)))))
 
+;; All the inits of let-values are evaluated in the outer scope: each
+;; recursion step of %let-values names its temporary with a fresh
+;; identifier (hygienic renaming makes each expansion's tmp distinct).
 (define-syntax let-values
   (syntax-rules ()
-    ((_ () body ...) (let () body ...))
-    ((_ ((formals expr) rest ...) body ...)
-     (call-with-values (lambda () expr)
-       (lambda formals (let-values (rest ...) body ...))))))
+    ((_ (binding ...) body0 body ...)
+     (%let-values (binding ...) () (let () body0 body ...)))))
+
+(define-syntax %let-values
+  (syntax-rules ()
+    ((_ () ((tmp formals expr) ...) body)
+     (let ((tmp (call-with-values (lambda () expr) list)) ...)
+       (%let-values-bind ((formals tmp) ...) body)))
+    ((_ ((formals expr) rest ...) (acc ...) body)
+     (%let-values (rest ...) (acc ... (tmp formals expr)) body))))
+
+(define-syntax %let-values-bind
+  (syntax-rules ()
+    ((_ () body) body)
+    ((_ ((formals tmp) rest ...) body)
+     (apply (lambda formals (%let-values-bind (rest ...) body)) tmp))))
 
 (define-syntax let*-values
   (syntax-rules ()
@@ -191,21 +206,23 @@
 
 (define-syntax define-values
   (syntax-rules ()
-    ((_ () expr) (define %unused (call-with-values (lambda () expr) list)))
+    ((_ () expr) (define %define-values-tmp (call-with-values (lambda () expr) list)))
     ((_ (var) expr) (define var expr))
     ((_ (var0 var1 ... . rest) expr)
      (begin
-       (define all (call-with-values (lambda () expr) list))
-       (define var0 (car all))
-       (%define-values-tail (cdr all) var1 ... . rest)))
+       (define %define-values-tmp (call-with-values (lambda () expr) list))
+       (define var0 (car %define-values-tmp))
+       (%define-values-tail (cdr %define-values-tmp) var1 ... . rest)))
     ((_ var expr) (define var (call-with-values (lambda () expr) list)))))
 
 (define-syntax %define-values-tail
   (syntax-rules ()
     ((_ l) (begin))
-    ((_ l . rest) (define rest l))
     ((_ l var rest ...)
-     (begin (define var (car l)) (%define-values-tail (cdr l) rest ...)))))
+     (begin (define var (car l)) (%define-values-tail (cdr l) rest ...)))
+    ((_ l var . rest)
+     (begin (define var (car l)) (%define-values-tail (cdr l) . rest)))
+    ((_ l . rest) (define rest l))))
 
 (define-syntax case-lambda
   (syntax-rules ()
@@ -247,13 +264,18 @@
 ;;; ---- lists -------------------------------------------------------------------------
 
 (define (%map1 f l)
-  (if (pair? l)
-      (let ((x (f (car l))))
-        (cons x (%map1 f (cdr l))))
-      '()))
+  (cond ((pair? l)
+         (let ((x (f (car l))))
+           (cons x (%map1 f (cdr l)))))
+        ((null? l) '())
+        (else (error "map: not a proper list" l))))
 
+;; The cars of the lists, or #f when one of them is exhausted.
 (define (%cars ls)
-  (if (null? ls) '() (if (pair? (car ls)) (cons (car (car ls)) (%cars (cdr ls))) #f)))
+  (if (%every-pair? ls) (%map1 car ls) #f))
+
+(define (%every-pair? ls)
+  (or (null? ls) (and (pair? (car ls)) (%every-pair? (cdr ls)))))
 (define (%cdrs ls)
   (if (null? ls) '() (cons (cdr (car ls)) (%cdrs (cdr ls)))))
 

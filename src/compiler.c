@@ -85,6 +85,7 @@ typedef struct Binding {
     Lambda *owner;     /* whose frame holds the variable */
     int slot;          /* frame slot; -1 while a body is being scanned */
     bool boxed;        /* the slot holds a box (letrec of non-lambdas) */
+    bool ready;        /* letrec: initialized by the code emitted so far */
     TmValue macro;     /* local macro, or 0 for a variable */
 } Binding;
 
@@ -503,13 +504,17 @@ static TmValue quoted(Compiler *c, TmValue d)
  * Operators are primitive objects, immune to user redefinition. */
 static TmValue qq(Compiler *c, TmValue x, int d)
 {
-    if (is_form(c, x, SF_UNQUOTE)) {
-        if (d == 1)
+    if (tm_is_pair(x) && tm_is_identifier(tm_car(x))) {
+        TmValue sym = tm_syntax_base_symbol(tm_car(x));
+        int sf = (int)(tm_fixval(TM_SLOT(sym, TM_SYM_FLAGS)) >> SF_SHIFT);
+        if (sf == SF_UNQUOTE && d == 1) {
+            check_form(c, x, list_len(x) == 2, "(unquote expr)");
             return tm_cadr(x);
-        return list3(c, prim(c, "list"), quoted(c, tm_car(x)), qq(c, tm_cadr(x), d - 1));
+        }
+        if (sf == SF_UNQUOTE || sf == SF_QUASIQUOTE)
+            return list3(c, prim(c, "cons"), quoted(c, sym),
+                         qq(c, tm_cdr(x), sf == SF_UNQUOTE ? d - 1 : d + 1));
     }
-    if (is_form(c, x, SF_QUASIQUOTE))
-        return list3(c, prim(c, "list"), quoted(c, tm_car(x)), qq(c, tm_cadr(x), d + 1));
     if (tm_is_pair(x)) {
         TmValue a = tm_car(x);
         if (d == 1 && is_form(c, a, SF_UNQUOTE_SPLICING)) {
@@ -517,8 +522,10 @@ static TmValue qq(Compiler *c, TmValue x, int d)
                 return tm_cadr(a);
             return list3(c, prim(c, "append"), tm_cadr(a), qq(c, tm_cdr(x), d));
         }
-        if (is_form(c, a, SF_UNQUOTE_SPLICING))
-            a = list3(c, prim(c, "list"), quoted(c, tm_car(a)), qq(c, tm_cadr(a), d - 1));
+        if (tm_is_pair(a) && tm_is_identifier(tm_car(a)) &&
+            tm_syntax_base_symbol(tm_car(a)) == c->n->sym[TM_S_unquote_splicing])
+            a = list3(c, prim(c, "cons"), quoted(c, c->n->sym[TM_S_unquote_splicing]),
+                      qq(c, tm_cdr(a), d - 1));
         else
             a = qq(c, a, d);
         return list3(c, prim(c, "cons"), a, qq(c, tm_cdr(x), d));
@@ -616,9 +623,29 @@ static bool is_lambda_form(Compiler *c, Scope *s, TmValue x)
     return sf == SF_LAMBDA || sf == SF_NAMED_LAMBDA;
 }
 
+typedef struct {
+    Binding *closure;  /* variable holding the fresh closure */
+    Binding *target;   /* group variable it captured */
+    int index;         /* free variable index in the closure */
+} Patch;
+
+/* Tie the knots whose target closure exists by now. */
+static void emit_patches(Lambda *L, GArray *patches)
+{
+    for (guint i = 0; i < patches->len; i++) {
+        Patch *p = &g_array_index(patches, Patch, i);
+        if (p->closure && p->target->ready) {
+            emit_load_raw(L, p->target);
+            emit2(L, TM_OP_PATCH, p->closure->slot, p->index);
+            p->closure = NULL;
+        }
+    }
+}
+
 /* Compile the items of a letrec* group whose bindings are in scope s and
- * whose slots are allocated (holding #!unassigned).  Groups made only of
- * lambdas are tied by patching the closures; any other group keeps its
+ * whose slots are allocated (holding #!unassigned).  Groups whose
+ * definitions are all lambdas are tied by patching the fresh closures
+ * before any expression can call them; any other group keeps its
  * variables in boxes, so a closure created early sees later values. */
 static void compile_letrec_items(Compiler *c, Lambda *L, Scope *s, BodyItem *items,
                                  int count, bool tail)
@@ -639,7 +666,7 @@ static void compile_letrec_items(Compiler *c, Lambda *L, Scope *s, BodyItem *ite
                 emit(L, TM_OP_MKBOX, 0);
                 emit(L, TM_OP_LSET, items[i].b->slot);
             }
-    GPtrArray *closures = g_ptr_array_new();
+    GArray *patches = g_array_new(FALSE, FALSE, sizeof(Patch));
     int last_expr = -1;
     for (int i = 0; i < count; i++)
         if (!items[i].b)
@@ -647,6 +674,7 @@ static void compile_letrec_items(Compiler *c, Lambda *L, Scope *s, BodyItem *ite
     for (int i = 0; i < count; i++) {
         BodyItem *it = &items[i];
         if (!it->b) {
+            emit_patches(L, patches);
             compile(c, L, s, it->form, tail && i == last_expr && i == count - 1);
             continue;
         }
@@ -662,28 +690,22 @@ static void compile_letrec_items(Compiler *c, Lambda *L, Scope *s, BodyItem *ite
                 body = tm_cddr(f);
             }
             Lambda *child = compile_lambda(c, L, s, params, body, name);
-            g_ptr_array_add(closures, child);
-            g_ptr_array_add(closures, it->b);
             emit(L, TM_OP_LSET, it->b->slot);
+            it->b->ready = true;
+            for (guint j = 0; j < child->free->len; j++)
+                for (int k = 0; k < count; k++)
+                    if (items[k].b && items[k].b == child->free->pdata[j]) {
+                        Patch p = {it->b, items[k].b, (int)j};
+                        g_array_append_val(patches, p);
+                    }
         } else {
             compile_init(c, L, s, it->form, it->b->name);
             emit(L, boxed ? TM_OP_BOXSET : TM_OP_LSET, it->b->slot);
+            it->b->ready = true;
         }
     }
-    /* tie the knots: every captured group variable gets its closure */
-    for (guint k = 0; k < closures->len; k += 2) {
-        Lambda *child = closures->pdata[k];
-        Binding *self = closures->pdata[k + 1];
-        for (guint j = 0; j < child->free->len; j++) {
-            Binding *fb = child->free->pdata[j];
-            for (int i = 0; i < count; i++)
-                if (items[i].b == fb) {
-                    emit_load_raw(L, fb);
-                    emit2(L, TM_OP_PATCH, self->slot, (int32_t)j);
-                }
-        }
-    }
-    g_ptr_array_free(closures, TRUE);
+    emit_patches(L, patches);
+    g_array_free(patches, TRUE);
     if (last_expr != count - 1 || last_expr < 0) {
         emit(L, TM_OP_IMM, TM_IMMI_VOID);
         emit_return(L, tail);
@@ -758,7 +780,7 @@ static void parse_params(Compiler *c, TmValue form, TmValue params, Params *p)
         if (x == TM_OPTIONAL && mode == REQ) { mode = OPT; continue; }
         if (x == TM_REST && mode < REST) { mode = REST; continue; }
         if (x == TM_KEY && mode < KEY && !p->rest) { mode = KEY; continue; }
-        TmValue name = x, def = 0;
+        TmValue name = x, def = TM_UNBOUND; /* TM_UNBOUND: no default */
         if ((mode == OPT || mode == KEY) && tm_is_pair(x)) {
             check_form(c, form, list_len(x) == 2 && tm_is_identifier(tm_car(x)),
                        "(name default) in a parameter list");
@@ -830,8 +852,7 @@ static void emit_keys(Compiler *c, Lambda *L, Scope *s, Params *p)
         TmValue kw = tm_intern_keyword(c->n, tm_symbol_cname(c->n,
                                        tm_syntax_base_symbol(name)));
         int slot = L->depth;
-        emit(L, TM_OP_FRAME, 0);
-        int fr = (int)L->code->len - 1;
+        int fr = emit(L, TM_OP_FRAME, 0);
         adjust_depth(L, 3);
         emit(L, TM_OP_LREF, rest_slot);
         emit_push(L);
@@ -844,8 +865,23 @@ static void emit_keys(Compiler *c, Lambda *L, Scope *s, Params *p)
         emit_push(L);
         bind(c, s, name, slot);
         TmValue def = (TmValue)p->key_defaults->pdata[i];
-        emit_default(c, L, s, slot, def ? def : core_id(c, "#f-placeholder"));
+        emit_default(c, L, s, slot, def != TM_UNBOUND ? def : TM_FALSE);
     }
+    /* unknown keywords are an error */
+    TmValue allowed = TM_NIL;
+    for (guint i = p->keys->len; i-- > 0;)
+        allowed = cons(c, tm_intern_keyword(c->n, tm_symbol_cname(c->n,
+                       tm_syntax_base_symbol((TmValue)p->keys->pdata[i]))), allowed);
+    int fr = emit(L, TM_OP_FRAME, 0);
+    adjust_depth(L, 3);
+    emit(L, TM_OP_LREF, rest_slot);
+    emit_push(L);
+    emit_const(c, L, allowed);
+    emit_push(L);
+    emit_const(c, L, prim(c, "%check-keys"));
+    emit(L, TM_OP_CALL, 2);
+    adjust_depth(L, -5);
+    patch_jump(L, fr);
 }
 
 static TmValue finish_code(Compiler *c, Lambda *L, Params *p)
@@ -892,7 +928,7 @@ static Lambda *compile_lambda(Compiler *c, Lambda *P, Scope *s, TmValue params,
         bind(c, ds, (TmValue)p.names->pdata[i], i);
         if (i >= p.nreq) {
             TmValue def = (TmValue)p.defaults->pdata[i - p.nreq];
-            if (def)
+            if (def != TM_UNBOUND)
                 emit_default(c, L, ds, i, def);
         }
     }

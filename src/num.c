@@ -946,22 +946,26 @@ static TmValue exact_sqrt(TmNode *n, TmValue v)
     return res;
 }
 
-/* The root of an exact number > 0 that is no perfect square.  Integers too
- * large for a double take their integer root first (which has half the
- * bits); the rest go through logarithms when the double overflows. */
+/* The root of an exact number > 0 that is no perfect square.  When its
+ * double would over- or underflow, the number is first scaled exactly by
+ * 4^k into the double range, and the root scaled back by 2^-k. */
 static double inexact_sqrt(TmValue v)
 {
     double d = tm_num_to_double(v);
     if (isfinite(d) && d >= DBL_MIN)
         return sqrt(d);
-    if (tm_is_ratnum(v))
-        return exp(0.5 * log_exact(v));
-    IntView iv;
-    mpz_t r;
-    mpz_init(r);
-    mpz_sqrt(r, int_view(&iv, v));
-    d = integer_to_double(r);
-    mpz_clear(r);
+    RatView rv;
+    mpq_srcptr q = rat_view(&rv, v);
+    long k = ((long)mpz_sizeinbase(mpq_denref(q), 2) -
+              (long)mpz_sizeinbase(mpq_numref(q), 2)) / 2;
+    mpq_t s;
+    mpq_init(s);
+    if (k >= 0)
+        mpq_mul_2exp(s, q, (mp_bitcnt_t)(2 * k));
+    else
+        mpq_div_2exp(s, q, (mp_bitcnt_t)(-2 * k));
+    d = ldexp(sqrt(rational_to_double(s)), (int)-k);
+    mpq_clear(s);
     return d;
 }
 

@@ -109,8 +109,11 @@ TmValue tm_string_from_utf8(TmNode *n, const char *s, ptrdiff_t len)
     size_t k = 0;
     const char *p = s, *end = s + blen;
     while (p < end) {
-        gunichar c = g_utf8_get_char_validated(p, end - p);
-        if (c == (gunichar)-1 || c == (gunichar)-2) {
+        gunichar c = *p == 0 ? 0 : g_utf8_get_char_validated(p, end - p);
+        if (*p == 0) {
+            buf[k++] = 0;
+            p++;
+        } else if (c == (gunichar)-1 || c == (gunichar)-2) {
             buf[k++] = 0xFFFD;
             p++;
         } else {

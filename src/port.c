@@ -13,7 +13,7 @@
 #include "prims.h"
 
 #define BLOCK_BYTES 65536        /* raw bytes read from a file at a time */
-#define CONSOLE_FLUSH_BYTES 4096 /* console output buffered beyond this flushes */
+#define CONSOLE_FLUSH_BYTES 4096 /* pending console bytes forcing a flush */
 
 /* The public TmPort plus what only this file needs.  `pub` comes first so a
  * TmPort* is also a PortImpl*; every port is made by new_port below. */

@@ -10,6 +10,8 @@
 #include "syntax.h"
 #include "vm.h"
 
+TM_PRIM(p_not) { TM_UNUSED_ARGS; return tm_bool(argv[0] == TM_FALSE); }
+
 TM_PRIM(p_booleanp) { TM_UNUSED_ARGS; return tm_bool(argv[0] == TM_TRUE || argv[0] == TM_FALSE); }
 
 TM_PRIM(p_boolean_eq)
@@ -264,6 +266,24 @@ TM_PRIM(p_key_ref)
     return TM_DEFAULT;
 }
 
+/* (%check-keys rest allowed): every keyword of a keyword argument list
+ * must be one the procedure declares. */
+TM_PRIM(p_check_keys)
+{
+    TM_UNUSED_ARGS;
+    for (TmValue l = argv[0]; tm_is_pair(l); l = tm_cddr(l)) {
+        bool known = false;
+        for (TmValue a = argv[1]; tm_is_pair(a); a = tm_cdr(a))
+            known |= tm_car(a) == tm_car(l);
+        if (!known)
+            return tm_error(n, NULL, "unknown keyword argument", tm_cons(n, tm_car(l), TM_NIL));
+        if (!tm_is_pair(tm_cdr(l)))
+            return tm_error(n, NULL, "keyword argument without a value",
+                            tm_cons(n, tm_car(l), TM_NIL));
+    }
+    return TM_VOID;
+}
+
 /* (%arity-accepts? proc n) for case-lambda */
 TM_PRIM(p_arity_accepts)
 {
@@ -354,6 +374,7 @@ MUTATOR(p_set_box, "set-box!")
 MUTATOR(p_list_set, "list-set!")
 
 const TmPrimDef tm_prims_core[] = {
+    {"not", p_not, 1, 1, 0},
     {"boolean?", p_booleanp, 1, 1, 0},
     {"boolean=?", p_boolean_eq, 2, -1, 0},
     {"procedure?", p_procedurep, 1, 1, 0},
@@ -395,6 +416,7 @@ const TmPrimDef tm_prims_core[] = {
     {"null-environment", p_environment, 0, 1, 0},
     {"environment", p_environment, 0, -1, 0},
     {"%key-ref", p_key_ref, 2, 2, 0},
+    {"%check-keys", p_check_keys, 2, 2, 0},
     {"%arity-accepts?", p_arity_accepts, 2, 2, 0},
     {"%procedure-name", p_procedure_name, 1, 1, 0},
     {"%backtrace", p_backtrace, 0, 0, 0},

@@ -94,10 +94,14 @@ static TmValue print_prim(TmNode *n, const char *who, int argc, TmValue *argv,
     return TM_VOID;
 }
 
-TM_PRIM(p_display) { return print_prim(n, "display", argc, argv, TM_PRINT_DISPLAY); }
-TM_PRIM(p_write) { return print_prim(n, "write", argc, argv, TM_PRINT_WRITE); }
-TM_PRIM(p_write_shared) { return print_prim(n, "write-shared", argc, argv, TM_PRINT_WRITE); }
-TM_PRIM(p_write_simple) { return print_prim(n, "write-simple", argc, argv, TM_PRINT_WRITE); }
+/* write-shared and write-simple share write's datum labels for cycles. */
+#define PRINT_PRIM(cname, name, mode)                                         \
+    TM_PRIM(cname) { return print_prim(n, name, argc, argv, mode); }
+PRINT_PRIM(p_display, "display", TM_PRINT_DISPLAY)
+PRINT_PRIM(p_write, "write", TM_PRINT_WRITE)
+PRINT_PRIM(p_write_shared, "write-shared", TM_PRINT_WRITE)
+PRINT_PRIM(p_write_simple, "write-simple", TM_PRINT_WRITE)
+#undef PRINT_PRIM
 
 TM_PRIM(p_newline)
 {
@@ -135,9 +139,10 @@ TM_PRIM(p_write_string)
     TmValue s = argv[0];
     TM_CHECK(n, tm_is_string(s), "write-string", 1, "string", s);
     size_t len = tm_string_length(s), start = 0, end = len;
-    if (argc > 2 && !tm_get_index(n, "write-string", 3, argv[2], len + 1, &start))
+    const char *who = "write-string";
+    if (argc > 2 && !tm_get_index(n, who, 3, argv[2], len + 1, &start))
         return TM_EXC;
-    if (argc > 3 && !tm_get_index(n, "write-string", 4, argv[3], len + 1, &end))
+    if (argc > 3 && !tm_get_index(n, who, 4, argv[3], len + 1, &end))
         return TM_EXC;
     if (end < start)
         return tm_range_error(n, "write-string", 4, argv[3]);
@@ -300,8 +305,12 @@ TM_PRIM(p_read)
 TM_PRIM(p_eof_object) { TM_UNUSED_ARGS; return TM_EOF; }
 TM_PRIM(p_eof_object_p) { TM_UNUSED_ARGS; return tm_bool(argv[0] == TM_EOF); }
 TM_PRIM(p_port_p) { TM_UNUSED_ARGS; return tm_bool(tm_is_port(argv[0])); }
-TM_PRIM(p_input_port_p) { TM_UNUSED_ARGS; return tm_bool(is_input_port(argv[0])); }
-TM_PRIM(p_output_port_p) { TM_UNUSED_ARGS; return tm_bool(is_output_port(argv[0])); }
+TM_PRIM(p_input_port_p) { (void)argc; return tm_bool(is_input_port(argv[0])); }
+TM_PRIM(p_output_port_p)
+{
+    (void)argc;
+    return tm_bool(is_output_port(argv[0]));
+}
 
 TM_PRIM(p_textual_port_p)
 {
@@ -332,7 +341,8 @@ TM_PRIM(p_output_port_open_p)
 TM_PRIM(p_open_input_string)
 {
     (void)argc;
-    TM_CHECK(n, tm_is_string(argv[0]), "open-input-string", 1, "string", argv[0]);
+    TM_CHECK(n, tm_is_string(argv[0]), "open-input-string", 1, "string",
+             argv[0]);
     return tm_port_open_input_string(n, argv[0], NULL);
 }
 
@@ -360,7 +370,8 @@ static char *file_settings(TmNode *n, const char *who, TmValue v, bool *append)
     if (tm_is_string(v))
         return tm_string_to_utf8(v);
     TmValue path = TM_FALSE;
-    for (TmValue l = v; tm_is_pair(l) && tm_is_pair(tm_cdr(l)); l = tm_cddr(l)) {
+    for (TmValue l = v; tm_is_pair(l) && tm_is_pair(tm_cdr(l));
+         l = tm_cddr(l)) {
         TmValue key = tm_car(l), val = tm_cadr(l);
         const char *k = tm_is_keyword(key) ? tm_symbol_cname(n, key) : "";
         if (!strcmp(k, "path"))
@@ -457,7 +468,8 @@ TM_PRIM(p_delete_file)
     if (remove(path) != 0) {
         char *msg = g_strdup_printf("cannot delete file \"%s\": %s", path,
                                     g_strerror(errno));
-        r = tm_error_kind(n, n->sym[TM_S_file_error], "delete-file", msg, TM_NIL);
+        r = tm_error_kind(n, n->sym[TM_S_file_error], "delete-file", msg,
+                          TM_NIL);
         g_free(msg);
     }
     g_free(path);

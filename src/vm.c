@@ -4,8 +4,10 @@
  * The running process keeps its newest activations in a stack cache (an
  * array of words); older ones live in the heap as immutable TM_T_FRAME
  * objects chained through their parent (vm.underflow is the newest).  A
- * call pushes a three-word header [caller fp, return pc, caller closure]
- * below the arguments.  call/cc, stack overflow and (later) process
+ * call pushes a three-word header [distance down to the caller's fp,
+ * return pc, caller closure] below the arguments; the distance is relative
+ * so that a frame holding a pending call's header can be copied back to
+ * any position of the cache.  call/cc, stack overflow and (later) process
  * switches spill the cache into heap frames; returning past the bottom of
  * the cache copies the next heap frame back ("underflow").  So call/cc is
  * cheap, continuations are plain data, and recursion depth is bounded
@@ -151,7 +153,7 @@ void tm_vm_backtrace(TmNode *n, GString *out, int max_frames)
         describe_activation(n, vm->stack[h + 2],
                             (size_t)tm_fixval(vm->stack[h + 1]) - 1, out);
         g_string_append_c(out, '\n');
-        fp = (size_t)tm_fixval(vm->stack[h]);
+        fp = h - (size_t)tm_fixval(vm->stack[h]);
     }
     for (TmValue f = vm->underflow; tm_has_type(f, TM_T_FRAME) && ++count < max_frames;
          f = TM_SLOT(f, TM_FRAME_PARENT)) {
@@ -175,12 +177,12 @@ static size_t spill(TmNode *n, size_t base, size_t h, size_t top)
     TmVM *vm = &n->vm;
     TmValue *st = vm->stack;
     GArray *hs = g_array_new(FALSE, FALSE, sizeof(size_t));
-    for (size_t k = h; st[k] != MARK; k = (size_t)tm_fixval(st[k]) - HDR)
+    for (size_t k = h; st[k] != MARK; k = k - (size_t)tm_fixval(st[k]) - HDR)
         g_array_append_val(hs, k);
     TmValue chain = vm->underflow;
     for (guint i = hs->len; i-- > 0;) {
         size_t hi = g_array_index(hs, size_t, i);
-        size_t fpi = (size_t)tm_fixval(st[hi]);
+        size_t fpi = hi - (size_t)tm_fixval(st[hi]);
         size_t nslots = hi - fpi;
         TmValue f = tm_alloc(n, TM_T_FRAME, TM_FRAME_SLOTS + nslots);
         TM_SLOT(f, TM_FRAME_PARENT) = chain;
@@ -312,7 +314,7 @@ static TmValue spread_list(TmNode *n, TmValue *st, size_t *sp, TmValue list,
     do {                                                                    \
         locate_pending(n, clo, PC_OFFSET() - 1);                           \
         if (n->hooks[TM_H_RAISE] == TM_FALSE) goto escape;                  \
-        st[sp++] = tm_fix((intptr_t)fp);                                    \
+        st[sp] = tm_fix((intptr_t)(sp - fp)); sp++;                        \
         st[sp++] = tm_fix((intptr_t)PC_OFFSET());                           \
         st[sp++] = clo;                                                     \
         st[sp++] = vm->pending;                                             \
@@ -509,7 +511,7 @@ do_return: {
         goto underflow;
     }
     sp = h;
-    fp = (size_t)tm_fixval(st[h]);
+    fp = h - (size_t)tm_fixval(st[h]);
     clo = st[h + 2];
     LOAD_CODE(clo);
     pc = code_start + tm_fixval(st[h + 1]);
@@ -583,7 +585,7 @@ escape:
     CASE(JMP) pc += A(); DISPATCH();
     CASE(JMPF) if (acc == TM_FALSE) pc += A(); DISPATCH();
     CASE(FRAME)
-        st[sp] = tm_fix((intptr_t)fp);
+        st[sp] = tm_fix((intptr_t)(sp - fp));
         st[sp + 1] = tm_fix((intptr_t)(PC_OFFSET() + (size_t)A()));
         st[sp + 2] = clo;
         sp += HDR;

@@ -131,7 +131,7 @@
 (test '((1 4 6) ((2 3) (5) (7))) (first-and-rest (1 2 3) (4 5) (6 7)))
 (test 'z (last-of a b z))
 (test 'z (last-of z))
-(test '(x (... ...)) (ellipsis-escape x))
+(test '(x ...) (ellipsis-escape x))
 (test '(got 1 2 3) (custom-ellipsis 1 2 3))
 
 ;; literals
@@ -141,7 +141,8 @@
 ;; vector and dotted patterns, _
 (test '(vec 1 2 3) (vec-pat #(1 2 3)))
 (test '(vec) (vec-pat #()))
-(test '(other 5) (vec-pat 5))
+;; pattern variables are substituted inside quote too: 'other is '5
+(test '(5 5) (vec-pat 5))
 (test '(1 (2 3)) (dotted 1 2 3))
 (test '(1 ()) (dotted 1))
 (test 'b (second-of a 'b c d))

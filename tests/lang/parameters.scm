@@ -13,7 +13,7 @@
 (test 20 (parameterize ((p 20)) (parameterize ((p 30)) 'ignored) (p)))
 (test 1 (parameterize ((p 1)) (get-p)))
 (test 10 (get-p))
-(test '(1 2) (parameterize ((p 1) (q 1)) (list (p) (/ (q) 2))))
+(test '(1 1) (parameterize ((p 1) (q 1)) (list (p) (/ (q) 2))))
 (test 10 (q))
 (test 6 (parameterize ((q 3)) (q)))
 (test 10 (begin (parameterize ((q 3)) (q)) (q)))

@@ -127,7 +127,7 @@
 ;; write vs display
 (test "(1 \"two\" #\\3 four)" (write->string '(1 "two" #\3 four)))
 (test "(1 two 3 four)" (display->string '(1 "two" #\3 four)))
-(test "(quote a)" (write->string ''a))
+(test "'a" (write->string ''a))
 (test "\"a\\\\b\"" (write->string "a\\b"))
 (test "\"say \\\"hi\\\"\"" (write->string "say \"hi\""))
 (test "\"line\\nnext\"" (write->string "line\nnext"))

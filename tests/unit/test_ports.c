@@ -216,8 +216,9 @@ static void test_string_copy(Fixture *f, gconstpointer data)
 static void test_utf8_multibyte(Fixture *f, gconstpointer data)
 {
     (void)data;
-    const char *text = "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80z";  /* é € 😀 z */
-    TmPort *p = tm_port(tm_port_open_input_utf8(f->n, text, strlen(text), NULL));
+    const char *text = "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80z"; /* é € 😀 z */
+    TmValue pv = tm_port_open_input_utf8(f->n, text, strlen(text), NULL);
+    TmPort *p = tm_port(pv);
     g_assert_cmpint(tm_port_read_char(p), ==, 0xE9);
     g_assert_cmpint(tm_port_read_char(p), ==, 0x20AC);
     g_assert_cmpint(tm_port_read_char(p), ==, 0x1F600);
@@ -236,7 +237,8 @@ static void test_utf8_invalid(Fixture *f, gconstpointer data)
     static const int32_t expect[] = {
         0xFFFD, 'a', 0xFFFD, 0xFFFD, 0xFFFD, 0xFFFD, 0xFFFD, 0xFFFD,
         0xFFFD, 0xFFFD, 'b', 0xFFFD, 0xFFFD, -1};
-    TmPort *p = tm_port(tm_port_open_input_utf8(f->n, text, sizeof text - 1, NULL));
+    TmValue pv = tm_port_open_input_utf8(f->n, text, sizeof text - 1, NULL);
+    TmPort *p = tm_port(pv);
     for (size_t i = 0; i < G_N_ELEMENTS(expect); i++)
         g_assert_cmpint(tm_port_read_char(p), ==, expect[i]);
 }
@@ -265,7 +267,8 @@ static void test_string_output(Fixture *f, gconstpointer data)
     g_assert_true(call(n, "write", 2, str(n, "q\""), pv) == TM_VOID);
     g_assert_true(call(n, "display", 2, tm_char('!'), pv) == TM_VOID);
     g_assert_true(call(n, "write-char", 2, tm_char(0x3bb), pv) == TM_VOID);
-    assert_string(call(n, "get-output-string", 1, pv), "h\xc3\xa9\xe2\x82\xac\"q\\\"\"!\xce\xbb");
+    assert_string(call(n, "get-output-string", 1, pv),
+                  "h\xc3\xa9\xe2\x82\xac\"q\\\"\"!\xce\xbb");
     g_assert_true(call(n, "newline", 1, pv) == TM_VOID);
     g_assert_cmpint(p->out_col, ==, 0);
     call(n, "fresh-line", 1, pv);
@@ -285,7 +288,8 @@ static void test_print(Fixture *f, gconstpointer data)
     const TmPrimDef *d = prim("println");
     TmValue argv[] = {port_kw, pv, str(n, "x="), tm_fix(42), tm_char('c')};
     g_assert_true(d->fn(n, 5, argv) == TM_VOID);
-    g_assert_true(call(n, "pp", 2, tm_cons(n, tm_fix(1), TM_NIL), pv) == TM_VOID);
+    TmValue one = tm_cons(n, tm_fix(1), TM_NIL);
+    g_assert_true(call(n, "pp", 2, one, pv) == TM_VOID);
     assert_string(call(n, "get-output-string", 1, pv), "x=42c\n(1)\n");
 }
 
@@ -358,7 +362,8 @@ static void test_file_roundtrip(Fixture *f, gconstpointer data)
     g_assert_true(call(n, "read-line", 1, in) == TM_EOF);
     g_assert_true(call(n, "read-char", 1, in) == TM_EOF);
     g_assert_true(call(n, "read-string", 2, tm_fix(2), in) == TM_EOF);
-    g_assert_true(call(n, "eof-object?", 1, call(n, "eof-object", 0)) == TM_TRUE);
+    TmValue eof = call(n, "eof-object", 0);
+    g_assert_true(call(n, "eof-object?", 1, eof) == TM_TRUE);
     call(n, "close-input-port", 1, in);
     g_assert_true(call(n, "read-char", 1, in) == TM_EXC);
     g_assert_true(call(n, "input-port-open?", 1, in) == TM_FALSE);
@@ -376,7 +381,8 @@ static void test_file_large(Fixture *f, gconstpointer data)
     for (size_t i = 0; i < count; i++)
         g_string_append(text, "\xe2\x82\xac");
     g_string_append(text, "\xff!");
-    g_assert_true(g_file_set_contents(path, text->str, (gssize)text->len, NULL));
+    g_assert_true(g_file_set_contents(path, text->str, (gssize)text->len,
+                                      NULL));
     g_string_free(text, TRUE);
 
     TmPort *p = tm_port(tm_port_open_input_file(f->n, "test", path));

@@ -180,7 +180,8 @@ static void test_literals(Fixture *f, gconstpointer d)
     check(n, spec, "(m (5 1))", "(if 5 1 #f)");
     /* a renamed else (from another expansion) is still else */
     TmValue form = rd(n, "(m (else 7))");
-    TM_SLOT(tm_cadr(form), 0) = make_ident(n, make_ident(n, n->sym[TM_S_else_]));
+    TmValue renamed_else = make_ident(n, make_ident(n, n->sym[TM_S_else_]));
+    TM_SLOT(tm_cadr(form), 0) = renamed_else;
     TmValue r = tm_syntax_expand(n, macro(n, spec), form);
     g_assert_true(r == tm_fix(7));
     /* a literal matches nothing but itself */
@@ -278,7 +279,8 @@ static void test_ellipsis_nested(Fixture *f, gconstpointer d)
           "(my-let ((a 1) (b 2)) (+ a b))",
           "((lambda (a b) (+ a b)) 1 2)");
     const char *two = "(syntax-rules () ((_ (a b ...) ...)"
-                      "  '((a ...) (b ... ...) ((a b ...) ...) ((b ...) ...))))";
+                      "  '((a ...) (b ... ...) ((a b ...) ...)"
+                      "    ((b ...) ...))))";
     check(n, two, "(m (1 2 3) (4) (5 6))",
           "(quote ((1 4 5) (2 3 6) ((1 2 3) (4) (5 6)) ((2 3) () (6))))");
     check(n, two, "(m)", "(quote (() () () ()))");
