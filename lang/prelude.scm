@@ -53,7 +53,10 @@
          (call-with-values thunk
            (lambda results (lambda () (apply values results))))))))))
 
-(define (catch handler thunk) (with-exception-catcher handler thunk))
+;; (catch handler body ...) as in the paper's examples (section 4.7).
+(define-syntax catch
+  (syntax-rules ()
+    ((_ handler body ...) (with-exception-catcher handler (lambda () body ...)))))
 
 (define (error-object-message* e)
   (if (error-object? e) (error-object-message e) ""))

@@ -14,6 +14,7 @@
 #include "tm_config.h"
 
 #include "port.h"
+#include "process.h"
 
 #define NURSERY_BYTES ((size_t)8 << 20)
 #define OLD_CHUNK_BYTES ((size_t)1 << 20)
@@ -99,6 +100,16 @@ static TmObj *old_alloc(TmHeap *h, size_t bytes)
     return o;
 }
 
+TmValue tm_heap_alloc_old(TmNode *n, TmType t, size_t size)
+{
+    TmHeap *h = &n->heap;
+    TmObj *o = old_alloc(h, (size + 1) * sizeof(TmValue));
+    o->hdr = tm_make_hdr(t, size) | TM_HDR_OLD;
+    if (h->old_bytes > h->old_limit)
+        h->gc_pending = true;
+    return tm_from_obj(o);
+}
+
 void tm_heap_remember(TmNode *n, TmValue obj)
 {
     tm_obj(obj)->hdr |= TM_HDR_REMEMBERED;
@@ -163,6 +174,8 @@ static TmValue forward(Gc *g, TmValue v)
     return tm_from_obj(c);
 }
 
+static TmValue forward_cb(void *g, TmValue v) { return forward((Gc *)g, v); }
+
 static void forward_range(Gc *g, TmValue *p, size_t count)
 {
     for (size_t i = 0; i < count; i++)
@@ -207,6 +220,9 @@ static void mark_roots(Gc *g)
     /* C locals registered while C code runs Scheme code */
     for (int i = 0; i < n->nroots; i++)
         *n->roots[i] = forward(g, *n->roots[i]);
+    /* the scheduler: run queue ends, timers and the process table (the
+     * last two only in a major collection: descriptors are old) */
+    tm_sched_forward(n, forward_cb, g, g->minor);
     /* interned symbols (their value slots are the globals) and keywords */
     forward_table(g, n->symbols);
     forward_table(g, n->keywords);

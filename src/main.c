@@ -39,9 +39,9 @@ static const char description[] =
     "Without FILE and without -e, or with -i, termite starts a REPL.  On a\n"
     "terminal it has line editing, history in ~/.termite_history and TAB\n"
     "completion of global names; an expression may span several lines\n"
-    "(prompt \"... \").  REPL commands:\n"
+    "(prompt \"... \"; Ctrl-D there drops it).  REPL commands:\n"
     "  ,help  ,h        list the commands\n"
-    "  ,quit  ,q        leave (so do Ctrl-D and (exit))\n"
+    "  ,quit  ,q        leave (so do (exit) and Ctrl-D at \"> \")\n"
     "  ,time  ,t EXPR   evaluate EXPR and print how long it took\n"
     "\n"
     "Exit status: 0 on success, N after (exit N), 64 for a bad command\n"
@@ -115,9 +115,9 @@ static gboolean parse_options(Options *o, int *argc, char ***argv)
     GError *error = NULL;
     gboolean ok = g_option_context_parse(ctx, argc, argv, &error) &&
                   parse_seed(o, &error);
-    if (ok)
+    if (ok) {
         drop_double_dash(argc, *argv);
-    if (!ok) {
+    } else {
         fprintf(stderr, "termite: %s\nTry 'termite --help'.\n",
                 error->message);
         g_error_free(error);

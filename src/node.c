@@ -10,6 +10,7 @@
 #include "heap.h"
 #include "port.h"
 #include "prims.h"
+#include "process.h"
 #include "printer.h"
 #include "reader.h"
 #include "vm.h"
@@ -20,7 +21,7 @@ extern const TmPrimDef tm_prims_vm[];
 
 static const TmPrimDef *const prim_tables[] = {
     tm_prims_vm, tm_prims_core, tm_prims_num, tm_prims_list,
-    tm_prims_string, tm_prims_io,
+    tm_prims_string, tm_prims_io, tm_prims_process,
 };
 
 static void define_global(TmNode *n, const char *name, TmValue v)
@@ -127,6 +128,12 @@ TmNode *tm_node_new(TmWorld *world)
     n->prim_vector = TM_FALSE;
     n->lib_dir = TM_LIB_DIR;
     tm_vm_init(n);
+    tm_sched_init(n);
+    /* the process that runs the program or the REPL */
+    TmValue main_proc = tm_process_spawn(n, TM_FALSE, tm_intern(n, "main"));
+    tm_write(n, main_proc, TM_PROC_STATE, tm_fix(TM_PS_RUNNING));
+    n->sched.current = main_proc;
+    n->vm.budget = 2000;
     tm_compiler_init(n);
     register_prims(n);
     make_console_params(n);
@@ -142,6 +149,7 @@ void tm_node_free(TmNode *n)
     tm_node_flush(n);
     tm_heap_destroy(n);
     tm_vm_destroy(n);
+    tm_sched_destroy(n);
     g_hash_table_destroy(n->symbols);
     g_hash_table_destroy(n->keywords);
     g_ptr_array_free(n->prims, TRUE);

@@ -54,11 +54,33 @@ typedef struct TmVM {
     size_t pc;                 /* offset of the instruction being run, synced
                                   before primitive calls */
     GString *backtrace;        /* of the last uncaught exception */
-    int64_t reductions;        /* total, for statistics and preemption */
+    int64_t reductions;        /* total, for statistics */
+    int64_t budget;            /* reductions left in the time slice */
     int depth;                 /* nested tm_vm_apply calls */
     bool exiting;              /* (exit) was called */
     int exit_code;
 } TmVM;
+
+/* ---- scheduler (process.c, vm.c) ------------------------------------------ */
+/* The scheduler's state, part of TmNode. */
+typedef struct TmSched {
+    TmValue runq_head, runq_tail;  /* processes linked by TM_PROC_NEXT */
+    TmValue current;               /* the running process */
+    GArray *timers;                /* TmTimer, a binary heap by deadline */
+    uint64_t timer_seq;            /* ties broken by arrival: deterministic */
+    GHashTable *table;             /* pid number -> process (live ones) */
+    int64_t next_pid, next_tag;
+    TmValue self_node;             /* this node's identity */
+    TmValue exc_type;              /* record type of termite exceptions */
+    TmValue timeout_marker;        /* returned by receives that time out */
+    int64_t live;                  /* processes not dead */
+} TmSched;
+
+typedef struct {
+    int64_t deadline;
+    uint64_t seq;
+    TmValue proc;
+} TmTimer;
 
 /* Well-known symbols, interned at node creation, roots of the collector. */
 #define TM_WELL_KNOWN_SYMBOLS(X)                                              \
@@ -94,6 +116,7 @@ struct TmNode {
     TmWorld *world;
     TmHeap heap;
     TmVM vm;
+    TmSched sched;
     GHashTable *symbols;       /* UTF-8 name -> symbol (TmValue) */
     GHashTable *keywords;      /* UTF-8 name -> keyword (TmValue) */
     GPtrArray *prims;          /* index -> const TmPrimDef* */

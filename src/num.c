@@ -96,7 +96,10 @@ static int num_sign(TmValue v)
 /* A bignum is slot 0, the signed limb count (GMP's _mp_size), followed by
  * the magnitude's limbs, least significant first, with no high zero limb. */
 static mp_limb_t *big_limbs(TmValue b) { return (mp_limb_t *)&TM_SLOT(b, 1); }
-static mp_size_t big_size(TmValue b) { return (mp_size_t)(int64_t)TM_SLOT(b, 0); }
+static mp_size_t big_size(TmValue b)
+{
+    return (mp_size_t)(int64_t)TM_SLOT(b, 0);
+}
 
 void tm_bignum_view(TmValue big, mpz_t out)
 {
@@ -184,6 +187,11 @@ static TmValue rational_from_mpq(TmNode *n, mpq_srcptr q)
     return make_ratnum(n, num, den);
 }
 
+static uint64_t magnitude(int64_t x)
+{
+    return x < 0 ? -(uint64_t)x : (uint64_t)x;
+}
+
 static uint64_t gcd_u64(uint64_t a, uint64_t b)
 {
     while (b) {
@@ -200,8 +208,7 @@ static TmValue fix_ratio(TmNode *n, int64_t x, int64_t y)
 {
     if (x % y == 0)
         return tm_make_integer(n, x / y);
-    int64_t g = (int64_t)gcd_u64(x < 0 ? -(uint64_t)x : (uint64_t)x,
-                                 y < 0 ? -(uint64_t)y : (uint64_t)y);
+    int64_t g = (int64_t)gcd_u64(magnitude(x), magnitude(y));
     x /= g;
     y /= g;
     if (y < 0) {
@@ -436,10 +443,26 @@ static TmValue arith(TmNode *n, Op op, TmValue a, TmValue b)
     return int_op(n, op, a, b);
 }
 
-TmValue tm_num_add(TmNode *n, TmValue a, TmValue b) { return arith(n, OP_ADD, a, b); }
-TmValue tm_num_sub(TmNode *n, TmValue a, TmValue b) { return arith(n, OP_SUB, a, b); }
-TmValue tm_num_mul(TmNode *n, TmValue a, TmValue b) { return arith(n, OP_MUL, a, b); }
-TmValue tm_num_div(TmNode *n, TmValue a, TmValue b) { return arith(n, OP_DIV, a, b); }
+TmValue tm_num_add(TmNode *n, TmValue a, TmValue b)
+{
+    return arith(n, OP_ADD, a, b);
+}
+
+TmValue tm_num_sub(TmNode *n, TmValue a, TmValue b)
+{
+    return arith(n, OP_SUB, a, b);
+}
+
+TmValue tm_num_mul(TmNode *n, TmValue a, TmValue b)
+{
+    return arith(n, OP_MUL, a, b);
+}
+
+TmValue tm_num_div(TmNode *n, TmValue a, TmValue b)
+{
+    return arith(n, OP_DIV, a, b);
+}
+
 
 /* 0 - x would turn -0.0 into 0.0. */
 static TmValue num_negate(TmNode *n, TmValue v)
@@ -626,9 +649,8 @@ static TmValue divide_prim(TmNode *n, const char *who, TmValue *argv,
 static TmValue gcd2(TmNode *n, TmValue a, TmValue b, bool lcm)
 {
     if (!lcm && tm_is_fixnum(a) && tm_is_fixnum(b)) {
-        int64_t x = tm_fixval(a), y = tm_fixval(b);
-        return tm_make_integer(n, (int64_t)gcd_u64(x < 0 ? -(uint64_t)x : (uint64_t)x,
-                                                   y < 0 ? -(uint64_t)y : (uint64_t)y));
+        uint64_t g = gcd_u64(magnitude(tm_fixval(a)), magnitude(tm_fixval(b)));
+        return tm_make_integer(n, (int64_t)g);
     }
     IntView va, vb;
     mpz_t r;
@@ -1081,9 +1103,10 @@ TM_PRIM(p_expt)
     if (check_numbers(n, "expt", argc, argv) == TM_EXC)
         return TM_EXC;
     TmValue b = argv[0], e = argv[1];
+    if (tm_is_exact_integer(e) && tm_is_exact(b))
+        return exact_expt(n, b, e);
     if (tm_is_exact_integer(e))
-        return tm_is_exact(b) ? exact_expt(n, b, e)
-                              : tm_make_flonum(n, pow_int(tm_flonum_value(b), e));
+        return tm_make_flonum(n, pow_int(tm_flonum_value(b), e));
     if (tm_is_exact(b) && tm_is_ratnum(e)) {
         TmValue r = exact_root_expt(n, b, e);
         if (r != TM_FALSE)
@@ -1167,9 +1190,20 @@ static TmValue bit_fold(TmNode *n, const char *who, int argc, TmValue *argv,
     return acc;
 }
 
-TM_PRIM(p_bitwise_and) { return bit_fold(n, "bitwise-and", argc, argv, BIT_AND, -1); }
-TM_PRIM(p_bitwise_ior) { return bit_fold(n, "bitwise-ior", argc, argv, BIT_IOR, 0); }
-TM_PRIM(p_bitwise_xor) { return bit_fold(n, "bitwise-xor", argc, argv, BIT_XOR, 0); }
+TM_PRIM(p_bitwise_and)
+{
+    return bit_fold(n, "bitwise-and", argc, argv, BIT_AND, -1);
+}
+
+TM_PRIM(p_bitwise_ior)
+{
+    return bit_fold(n, "bitwise-ior", argc, argv, BIT_IOR, 0);
+}
+
+TM_PRIM(p_bitwise_xor)
+{
+    return bit_fold(n, "bitwise-xor", argc, argv, BIT_XOR, 0);
+}
 
 /* ~x is -x - 1, which never overflows a fixnum. */
 TM_PRIM(p_bitwise_not)
@@ -1248,7 +1282,8 @@ TM_PRIM(p_bit_count)
 TM_PRIM(p_integer_length)
 {
     TmValue v = argv[0];
-    TM_CHECK(n, tm_is_exact_integer(v), "integer-length", 1, "exact integer", v);
+    TM_CHECK(n, tm_is_exact_integer(v), "integer-length", 1, "exact integer",
+             v);
     if (tm_is_fixnum(v)) {
         int64_t x = tm_fixval(v);
         uint64_t u = (uint64_t)(x < 0 ? ~x : x);
@@ -1525,6 +1560,14 @@ static TmValue parse_real(TmNode *n, const char *s, size_t len, int radix,
     return parse_decimal(n, s, len, start, exactness);
 }
 
+/* Most tokens the reader asks about are symbols: turn them away before
+ * copying anything. */
+static bool could_start_number(uint32_t c, int radix)
+{
+    return c < 128 && (c == '+' || c == '-' || c == '.' ||
+                       digit_value((char)c) < radix);
+}
+
 /* Reads the prefixes (#x #b #o #d and #e #i, each kind at most once, in
  * either order), then the ASCII rest.  Anything that is not a number is #f,
  * never an error: the reader asks this to tell numbers from symbols. */
@@ -1534,28 +1577,27 @@ TmValue tm_num_parse(TmNode *n, const uint32_t *chars, size_t len, int radix)
     bool radix_seen = false;
     size_t i = 0;
     for (; i < len && chars[i] == '#'; i += 2) {
-        uint32_t c = i + 1 < len && chars[i + 1] < 128 ? chars[i + 1] | 0x20 : 0;
+        int c = i + 1 < len && chars[i + 1] < 128 ? chars[i + 1] | 0x20 : 0;
         if ((c == 'e' || c == 'i') && !exactness) {
             exactness = (char)c;
-        } else if ((c == 'x' || c == 'b' || c == 'o' || c == 'd') && !radix_seen) {
+        } else if (c && strchr("xbod", c) && !radix_seen) {
             radix_seen = true;
             radix = c == 'x' ? 16 : c == 'b' ? 2 : c == 'o' ? 8 : 10;
         } else {
             return TM_FALSE;
         }
     }
-    char *text = g_malloc(len - i + 1);
+    if (i < len && !could_start_number(chars[i], radix))
+        return TM_FALSE;
+    char small[64];
+    char *text = len - i < sizeof small ? small : g_malloc(len - i + 1);
     size_t k = 0;
-    for (; i < len; i++) {
-        if (chars[i] == 0 || chars[i] >= 128) {
-            g_free(text);
-            return TM_FALSE;
-        }
+    for (; i < len && chars[i] != 0 && chars[i] < 128; i++)
         text[k++] = (char)chars[i];
-    }
     text[k] = 0;
-    TmValue v = parse_real(n, text, k, radix, exactness);
-    g_free(text);
+    TmValue v = i < len ? TM_FALSE : parse_real(n, text, k, radix, exactness);
+    if (text != small)
+        g_free(text);
     return v;
 }
 
@@ -1741,14 +1783,16 @@ TM_PRIM(p_infinite_p)
 TM_PRIM(p_finite_p)
 {
     NUM_ARG("finite?");
-    return tm_bool(!tm_is_flonum(argv[0]) || isfinite(tm_flonum_value(argv[0])));
+    TmValue v = argv[0];
+    return tm_bool(!tm_is_flonum(v) || isfinite(tm_flonum_value(v)));
 }
 
 TM_PRIM(p_zero_p)
 {
     NUM_ARG("zero?");
     TmValue v = argv[0];
-    return tm_bool(v == tm_fix(0) || (tm_is_flonum(v) && tm_flonum_value(v) == 0));
+    return tm_bool(v == tm_fix(0) ||
+                   (tm_is_flonum(v) && tm_flonum_value(v) == 0));
 }
 
 TM_PRIM(p_positive_p)
@@ -1795,8 +1839,15 @@ enum { CMP_LT = 1, CMP_EQ = 2, CMP_GT = 4 };
 TM_PRIM(p_num_eq) { return compare_chain(n, "=", argc, argv, CMP_EQ); }
 TM_PRIM(p_num_lt) { return compare_chain(n, "<", argc, argv, CMP_LT); }
 TM_PRIM(p_num_gt) { return compare_chain(n, ">", argc, argv, CMP_GT); }
-TM_PRIM(p_num_le) { return compare_chain(n, "<=", argc, argv, CMP_LT | CMP_EQ); }
-TM_PRIM(p_num_ge) { return compare_chain(n, ">=", argc, argv, CMP_GT | CMP_EQ); }
+TM_PRIM(p_num_le)
+{
+    return compare_chain(n, "<=", argc, argv, CMP_LT | CMP_EQ);
+}
+
+TM_PRIM(p_num_ge)
+{
+    return compare_chain(n, ">=", argc, argv, CMP_GT | CMP_EQ);
+}
 
 /* max and min: the result is inexact if any argument is, and NaN if any
  * argument is NaN. */
@@ -1874,15 +1925,50 @@ TM_PRIM(p_square)
     return arith(n, OP_MUL, argv[0], argv[0]);
 }
 
-TM_PRIM(p_quotient) { return divide_prim(n, "quotient", argv, false, 0); }
-TM_PRIM(p_remainder) { return divide_prim(n, "remainder", argv, false, 1); }
-TM_PRIM(p_modulo) { return divide_prim(n, "modulo", argv, true, 1); }
-TM_PRIM(p_floor_quotient) { return divide_prim(n, "floor-quotient", argv, true, 0); }
-TM_PRIM(p_floor_remainder) { return divide_prim(n, "floor-remainder", argv, true, 1); }
-TM_PRIM(p_floor_div) { return divide_prim(n, "floor/", argv, true, 2); }
-TM_PRIM(p_truncate_quotient) { return divide_prim(n, "truncate-quotient", argv, false, 0); }
-TM_PRIM(p_truncate_remainder) { return divide_prim(n, "truncate-remainder", argv, false, 1); }
-TM_PRIM(p_truncate_div) { return divide_prim(n, "truncate/", argv, false, 2); }
+TM_PRIM(p_quotient)
+{
+    return divide_prim(n, "quotient", argv, false, 0);
+}
+
+TM_PRIM(p_remainder)
+{
+    return divide_prim(n, "remainder", argv, false, 1);
+}
+
+TM_PRIM(p_modulo)
+{
+    return divide_prim(n, "modulo", argv, true, 1);
+}
+
+TM_PRIM(p_floor_quotient)
+{
+    return divide_prim(n, "floor-quotient", argv, true, 0);
+}
+
+TM_PRIM(p_floor_remainder)
+{
+    return divide_prim(n, "floor-remainder", argv, true, 1);
+}
+
+TM_PRIM(p_floor_div)
+{
+    return divide_prim(n, "floor/", argv, true, 2);
+}
+
+TM_PRIM(p_truncate_quotient)
+{
+    return divide_prim(n, "truncate-quotient", argv, false, 0);
+}
+
+TM_PRIM(p_truncate_remainder)
+{
+    return divide_prim(n, "truncate-remainder", argv, false, 1);
+}
+
+TM_PRIM(p_truncate_div)
+{
+    return divide_prim(n, "truncate/", argv, false, 2);
+}
 
 TM_PRIM(p_gcd) { return gcd_prim(n, "gcd", argc, argv, false); }
 TM_PRIM(p_lcm) { return gcd_prim(n, "lcm", argc, argv, true); }
@@ -1898,7 +1984,10 @@ TM_PRIM(p_truncate) { return round_prim(n, "truncate", argv[0], R_TRUNCATE); }
 TM_PRIM(p_exact) { return num_exact(n, "exact", argv[0]); }
 TM_PRIM(p_inexact) { return num_inexact(n, "inexact", argv[0]); }
 TM_PRIM(p_inexact_to_exact) { return num_exact(n, "inexact->exact", argv[0]); }
-TM_PRIM(p_exact_to_inexact) { return num_inexact(n, "exact->inexact", argv[0]); }
+TM_PRIM(p_exact_to_inexact)
+{
+    return num_inexact(n, "exact->inexact", argv[0]);
+}
 
 /* ---- primitives: conversion to and from strings ----------------------- */
 

@@ -22,7 +22,8 @@ TmValue tm_num_add(TmNode *n, TmValue a, TmValue b);
 TmValue tm_num_sub(TmNode *n, TmValue a, TmValue b);
 TmValue tm_num_mul(TmNode *n, TmValue a, TmValue b);
 TmValue tm_num_div(TmNode *n, TmValue a, TmValue b);
-/* -1, 0, 1; sets *err (and raises, naming who) on non-real operands. */
+/* -1, 0, 1, or 2 when either operand is a NaN (unordered); sets *err
+ * (and raises, naming who) on non-real operands; callers clear *err. */
 int tm_num_compare(TmNode *n, const char *who, TmValue a, TmValue b, bool *err);
 bool tm_num_eqv(TmValue a, TmValue b);   /* for eqv? on numbers */
 double tm_num_to_double(TmValue v);
@@ -32,7 +33,7 @@ double tm_num_to_double(TmValue v);
  * +inf.0 -inf.0 +nan.0).  Returns #f when the text is not a number. */
 TmValue tm_num_parse(TmNode *n, const uint32_t *chars, size_t len, int radix);
 /* Append the external representation; flonums in the shortest form that
- * reads back to the same double ("0.1", "1.0", "1e+100", "+inf.0"). */
+ * reads back to the same double ("0.1", "1.0", "1e100", "+inf.0"). */
 void tm_num_format(TmNode *n, TmValue num, int radix, GString *out);
 
 /* Bignum helpers: a read-only mpz view of a bignum (no allocation), and

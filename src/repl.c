@@ -252,7 +252,7 @@ static void cmd_help(Repl *r, const char *arg);
 
 static const Command commands[] = {
     {"help", "h", "", "list these commands", cmd_help},
-    {"quit", "q", "", "leave the REPL (so do Ctrl-D and (exit))", cmd_quit},
+    {"quit", "q", "", "leave (so do (exit) and Ctrl-D at \"> \")", cmd_quit},
     {"time", "t", " EXPR", "evaluate EXPR and print how long it took",
      cmd_time},
 };
@@ -267,7 +267,8 @@ static void cmd_help(Repl *r, const char *arg)
         say(r->node, "  %-20s %s\n", usage, c->help);
         g_free(usage);
     }
-    say(r->node, "Anything else is Scheme; an expression may span lines.\n");
+    say(r->node, "Anything else is Scheme; an expression may span lines "
+                 "(Ctrl-D at \"... \" drops it).\n");
 }
 
 static bool names_command(const Command *c, const char *name, size_t len)
@@ -295,14 +296,22 @@ static void run_command(Repl *r, const char *line)
 
 /* ---- the loop --------------------------------------------------------- */
 
-/* Ctrl-D on a terminal leaves a fresh line behind us for the shell.  An
- * unfinished entry is dropped, with a word on stderr. */
+/* Ctrl-D on a terminal leaves a fresh line behind us for the shell.  At
+ * a continuation prompt it only drops the unfinished entry, the one way
+ * out of an unterminated string short of leaving.  At the end of piped
+ * input an unfinished entry is dropped with a word on stderr. */
 static void at_end_of_input(Repl *r)
 {
-    if (r->tty)
-        say(r->node, "\n");
-    if (r->text->len)
+    bool pending = r->text->len > 0;
+    g_string_truncate(r->text, 0);
+    r->timed = false;
+    if (r->tty) {
+        say(r->node, pending ? "\n; entry dropped\n" : "\n");
+        if (pending)
+            return;
+    } else if (pending) {
         fprintf(stderr, "termite: end of input inside an expression\n");
+    }
     leave(r, 0);
 }
 

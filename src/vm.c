@@ -19,12 +19,15 @@
 #include "num.h"
 #include "prims.h"
 #include "printer.h"
+#include "process.h"
 
 #define STACK_WORDS ((size_t)1 << 16)
 #define HDR 3                      /* words in a call header */
 #define MARK tm_fix(-1)            /* caller fp of the bottom header */
+#define SLICE 2000                 /* reductions per time slice */
 
-enum { SP_NONE, SP_APPLY, SP_CALLCC, SP_APPLY_VALUES, SP_ABORT, SP_EXIT };
+enum { SP_NONE, SP_APPLY, SP_CALLCC, SP_APPLY_VALUES, SP_ABORT, SP_EXIT,
+       SP_RECV_FIRST, SP_RECV_PEEK, SP_HALT, SP_TERMINATE };
 
 static TmValue prim_never(TmNode *n, int argc, TmValue *argv)
 {
@@ -41,6 +44,10 @@ const TmPrimDef tm_prims_vm[] = {
     {"%abort", prim_never, 1, 1, SP_ABORT},
     {"exit", prim_never, 0, 1, SP_EXIT},
     {"emergency-exit", prim_never, 0, 1, SP_EXIT},
+    {"%recv-first", prim_never, 1, 1, SP_RECV_FIRST},
+    {"%recv-peek", prim_never, 1, 1, SP_RECV_PEEK},
+    {"halt!", prim_never, 0, 0, SP_HALT},
+    {"terminate!", prim_never, 1, 1, SP_TERMINATE},
     {NULL, NULL, 0, 0, 0},
 };
 
@@ -269,9 +276,9 @@ static TmValue slow_binop(TmNode *n, TmOpcode op, TmValue a, TmValue b)
     case TM_OP_MUL: return tm_num_mul(n, a, b);
     case TM_OP_NUMEQ: c = tm_num_compare(n, "=", a, b, &err); return err ? TM_EXC : tm_bool(c == 0);
     case TM_OP_LT: c = tm_num_compare(n, "<", a, b, &err); return err ? TM_EXC : tm_bool(c < 0);
-    case TM_OP_GT: c = tm_num_compare(n, ">", a, b, &err); return err ? TM_EXC : tm_bool(c > 0);
+    case TM_OP_GT: c = tm_num_compare(n, ">", a, b, &err); return err ? TM_EXC : tm_bool(c == 1);
     case TM_OP_LE: c = tm_num_compare(n, "<=", a, b, &err); return err ? TM_EXC : tm_bool(c <= 0);
-    case TM_OP_GE: c = tm_num_compare(n, ">=", a, b, &err); return err ? TM_EXC : tm_bool(c >= 0);
+    case TM_OP_GE: c = tm_num_compare(n, ">=", a, b, &err); return err ? TM_EXC : tm_bool(c == 0 || c == 1);
     default: g_assert_not_reached();
     }
 }
@@ -287,6 +294,39 @@ static TmValue spread_list(TmNode *n, TmValue *st, size_t *sp, TmValue list,
     for (; tm_is_pair(list); list = tm_cdr(list))
         st[(*sp)++] = tm_car(list);
     return TM_VOID;
+}
+
+/* The next process to run.  With none runnable, wait for the earliest
+ * receive timeout; with no timeout either, every process waits for a
+ * message that cannot come: the owner of the run is resumed with a
+ * deadlock error.  #f when the owner is dead. */
+static TmValue pick_next(TmNode *n, TmValue owner)
+{
+    for (;;) {
+        if (n->sched.timers->len)
+            tm_sched_fire_timers(n, tm_node_now_ns(n));
+        TmValue next = tm_sched_dequeue(n);
+        if (next != TM_FALSE)
+            return next;
+        if (tm_process_state(owner) == TM_PS_DEAD)
+            return TM_FALSE;
+        int64_t deadline = tm_sched_next_deadline(n);
+        if (deadline >= 0) {
+            n->world->ops->idle(n->world, deadline);
+            continue;
+        }
+        tm_error(n, NULL, "deadlock: every process is waiting for a message",
+                 tm_cons(n, TM_SLOT(owner, TM_PROC_PID), TM_NIL));
+        tm_write(n, owner, TM_PROC_PROC, n->hooks[TM_H_RAISE]);
+        tm_write(n, owner, TM_PROC_ARGS, tm_cons(n, n->vm.pending, TM_NIL));
+        return owner;
+    }
+}
+
+static bool timer_due(TmNode *n)
+{
+    int64_t d = tm_sched_next_deadline(n);
+    return d >= 0 && tm_node_now_ns(n) >= d;
 }
 
 #define FETCH() (insn = *pc++)
@@ -342,10 +382,19 @@ static TmValue run(TmNode *n, TmValue proc, int argc, size_t base)
     TmValue *K = NULL;
     uint32_t insn;
     const TmPrimDef *def;
+    TmValue owner = n->sched.current;
+    bool may_switch = vm->depth == 1;
 
 apply:
     /* acc: the procedure; argc arguments at st[fp..]; header below fp */
     if (G_LIKELY(tm_is_closure(acc))) {
+        if (G_UNLIKELY(--vm->budget <= 0)) {
+            vm->budget = SLICE;
+            if (may_switch && (tm_sched_has_runnable(n) || timer_due(n))) {
+                tm_sched_enqueue(n, n->sched.current);
+                goto suspend;
+            }
+        }
         TmValue code = tm_closure_code(acc);
         intptr_t ar = tm_fixval(TM_SLOT(code, TM_CODE_ARITY));
         if (G_UNLIKELY(ar != argc)) {
@@ -483,7 +532,71 @@ special:
         acc = f;
         goto apply;
     }
+    case SP_RECV_FIRST:
+    case SP_RECV_PEEK: {
+        /* (%recv-first deadline) takes the first message; (%recv-peek
+         * deadline) looks at the one the selective scan is at.  Both
+         * raise a pending exit signal first, and block when there is no
+         * message: the call is made again when the process wakes. */
+        TmValue p = n->sched.current;
+        TmValue sig = tm_process_pop_signal(n, p);
+        if (sig != TM_FALSE) {
+            vm->pending = sig;
+            sp = fp + (size_t)argc;
+            goto raise_call;
+        }
+        TmValue cell = def->special == SP_RECV_FIRST ? TM_SLOT(p, TM_PROC_HEAD)
+                                                     : tm_process_scan_cell(p);
+        if (cell != TM_NIL) {
+            acc = def->special == SP_RECV_FIRST ? tm_process_remove(n, p, TM_FALSE)
+                                                : tm_car(cell);
+            goto do_return;
+        }
+        TmValue deadline = st[fp];
+        if (deadline != TM_FALSE && tm_node_now_ns(n) >= tm_fixval(deadline)) {
+            acc = n->sched.timeout_marker;
+            goto do_return;
+        }
+        if (!may_switch) {
+            sp = fp + (size_t)argc;
+            tm_errorf(n, NULL, "cannot wait for a message while expanding a macro");
+            goto raise_call;
+        }
+        if (deadline != TM_FALSE)
+            tm_sched_add_timer(n, p, tm_fixval(deadline));
+        tm_write(n, p, TM_PROC_STATE, tm_fix(TM_PS_WAITING));
+        goto suspend;
+    }
+    case SP_HALT:
+        if (n->sched.current == owner)
+            goto finish;
+        tm_process_exit(n, n->sched.current, tm_intern(n, "normal"), TM_FALSE);
+        goto schedule;
+    case SP_TERMINATE: {
+        TmValue target = st[fp];
+        if (!tm_is_pid(target)) {
+            sp = fp + (size_t)argc;
+            tm_type_error(n, "terminate!", 1, "pid", target);
+            goto raise_call;
+        }
+        TmValue p = tm_pid_process(target);
+        if (tm_is_process(p))
+            tm_process_exit(n, p, tm_intern(n, "terminated"), TM_FALSE);
+        if (p == n->sched.current) {
+            if (p == owner)
+                goto escape;
+            goto schedule;
+        }
+        acc = TM_VOID;
+        goto do_return;
+    }
     case SP_ABORT:
+        if (n->sched.current != owner) {
+            /* an uncaught exception kills a process, not the node */
+            TmValue p = n->sched.current;
+            tm_process_exit(n, p, tm_intern(n, "failure"), st[fp]);
+            goto schedule;
+        }
         /* an uncaught exception: record the backtrace while the frames
          * are still here, then abandon this run */
         vm->pending = st[fp];
@@ -522,6 +635,11 @@ underflow:
     /* the stack cache is empty down to this run's bottom header: resume
      * the newest heap frame, or finish the run */
     if (vm->underflow == TM_FALSE) {
+        if (n->sched.current != owner) {
+            tm_process_exit(n, n->sched.current, tm_intern(n, "normal"), TM_FALSE);
+            goto schedule;
+        }
+    finish:
         vm->sp = base;
         vm->acc = acc;
         return acc;
@@ -541,6 +659,49 @@ escape:
     vm->sp = base;
     vm->underflow = TM_FALSE;
     return TM_EXC;
+
+suspend: {
+    /* the running process stops before applying acc to the argc
+     * arguments at st[fp..]: its frames go to the heap, and applying acc
+     * to them again resumes it.  Its state is already set. */
+    TmValue p = n->sched.current;
+    sp = spill(n, base, fp - HDR, fp + (size_t)argc);
+    fp = base + HDR;
+    TmValue args = tm_list_from_array(n, (size_t)argc, &st[fp]);
+    tm_write(n, p, TM_PROC_K, vm->underflow);
+    tm_write(n, p, TM_PROC_PROC, acc);
+    tm_write(n, p, TM_PROC_ARGS, args);
+    tm_write(n, p, TM_PROC_DYNENV, vm->dynenv);
+    vm->underflow = TM_FALSE;
+    goto schedule;
+}
+
+schedule: {
+    TmValue next = pick_next(n, owner);
+    if (next == TM_FALSE) {
+        vm->pending = TM_SLOT(owner, TM_PROC_K);
+        n->sched.current = owner;
+        goto escape;
+    }
+    n->sched.current = next;
+    tm_write(n, next, TM_PROC_STATE, tm_fix(TM_PS_RUNNING));
+    vm->dynenv = TM_SLOT(next, TM_PROC_DYNENV);
+    vm->underflow = TM_SLOT(next, TM_PROC_K);
+    acc = TM_SLOT(next, TM_PROC_PROC);
+    TmValue args = TM_SLOT(next, TM_PROC_ARGS);
+    TM_SLOT(next, TM_PROC_K) = TM_FALSE;
+    TM_SLOT(next, TM_PROC_PROC) = TM_FALSE;
+    TM_SLOT(next, TM_PROC_ARGS) = TM_NIL;
+    fp = base + HDR;
+    sp = fp;
+    for (; tm_is_pair(args); args = tm_cdr(args))
+        st[sp++] = tm_car(args);
+    argc = (int)(sp - fp);
+    clo = TM_FALSE;
+    pc = NULL;
+    vm->budget = SLICE;
+    goto apply;
+}
 
     /* ---- instructions ---- */
     CASE(CONST) acc = K[A()]; DISPATCH();

@@ -24,6 +24,9 @@ typedef struct TmWorldOps {
     uint64_t (*random_u64)(TmWorld *w);
     /* Console output: fd is 1 (stdout) or 2 (stderr). */
     void (*write)(TmWorld *w, int fd, const char *buf, size_t len);
+    /* Nothing can run before monotonic time `until_ns`: wait for it (or
+     * for an outside event, once there are sockets). */
+    void (*idle)(TmWorld *w, int64_t until_ns);
     /* One JSON line for the trace sink; NULL when tracing is off. */
     void (*trace)(TmWorld *w, const char *line, size_t len);
     void (*destroy)(TmWorld *w);

@@ -43,6 +43,13 @@ static void real_write(TmWorld *w, int fd, const char *buf, size_t len)
     }
 }
 
+static void real_idle(TmWorld *w, int64_t until_ns)
+{
+    int64_t now = real_monotonic_ns(w);
+    if (until_ns > now)
+        g_usleep((gulong)((until_ns - now + 999) / 1000));
+}
+
 static void real_destroy(TmWorld *w)
 {
     RealWorld *rw = (RealWorld *)w;
@@ -55,6 +62,7 @@ static const TmWorldOps real_ops = {
     .wall_seconds = real_wall_seconds,
     .random_u64 = real_random_u64,
     .write = real_write,
+    .idle = real_idle,
     .trace = NULL,
     .destroy = real_destroy,
 };

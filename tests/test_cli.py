@@ -1,13 +1,13 @@
 """The termite command line: options, exit statuses, (command-line) and
 the REPL reading a pipe.
 
-The binary is $TERMITE, else build/termite (or build/src/termite, where
-meson puts it) under the repository.  Run with
+The binary is $TERMITE, else build/termite under the repository.  Run with
     /usr/bin/python3 -m pytest tests/test_cli.py
 """
 
 import os
 import re
+import shlex
 import subprocess
 import time
 from pathlib import Path
@@ -17,19 +17,21 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 
 
-def termite_path():
+def termite_command():
+    """$TERMITE split like a shell word list (as in conftest.py), so that
+    a wrapper with arguments works; else build/termite."""
     if os.environ.get("TERMITE"):
-        return os.environ["TERMITE"]
-    for candidate in (REPO / "build" / "termite",
-                      REPO / "build" / "src" / "termite"):
-        if candidate.exists():
-            return str(candidate)
-    pytest.fail("no termite binary: build it (ninja -C build) or set TERMITE")
+        return shlex.split(os.environ["TERMITE"])
+    path = REPO / "build" / "termite"
+    if not path.exists():
+        pytest.fail(f"no termite binary at {path}: build it (ninja -C build)"
+                    " or set TERMITE", pytrace=False)
+    return [str(path)]
 
 
 def termite(*args, stdin="", cwd=None):
     """Run termite with args; stdin is a pipe (so never a terminal)."""
-    return subprocess.run([termite_path(), *args], input=stdin, cwd=cwd,
+    return subprocess.run([*termite_command(), *args], input=stdin, cwd=cwd,
                           capture_output=True, text=True, timeout=60)
 
 

@@ -2,10 +2,11 @@
 commands, TAB completion and history, driven through a pty by pexpect.
 
 Each test gets a fresh HOME, so ~/.termite_history is the test's own.
-The binary is $TERMITE, else build/termite (or build/src/termite).
+The binary is $TERMITE, else build/termite.
 """
 
 import os
+import shlex
 from pathlib import Path
 
 import pexpect
@@ -15,14 +16,16 @@ REPO = Path(__file__).resolve().parent.parent
 TIMEOUT = 20
 
 
-def termite_path():
+def termite_command():
+    """$TERMITE split like a shell word list (as in conftest.py), so that
+    a wrapper with arguments works; else build/termite."""
     if os.environ.get("TERMITE"):
-        return os.environ["TERMITE"]
-    for candidate in (REPO / "build" / "termite",
-                      REPO / "build" / "src" / "termite"):
-        if candidate.exists():
-            return str(candidate)
-    pytest.fail("no termite binary: build it (ninja -C build) or set TERMITE")
+        return shlex.split(os.environ["TERMITE"])
+    path = REPO / "build" / "termite"
+    if not path.exists():
+        pytest.fail(f"no termite binary at {path}: build it (ninja -C build)"
+                    " or set TERMITE", pytrace=False)
+    return [str(path)]
 
 
 @pytest.fixture
@@ -35,8 +38,9 @@ def spawn(home, *args):
     escape sequences; INPUTRC=/dev/null ignores the user's key bindings."""
     env = dict(os.environ, HOME=str(home), TERM="dumb", INPUTRC="/dev/null",
                LC_ALL="C.UTF-8")
-    return pexpect.spawn(termite_path(), list(args), env=env, cwd=str(home),
-                         encoding="utf-8", timeout=TIMEOUT,
+    command = termite_command()
+    return pexpect.spawn(command[0], command[1:] + list(args), env=env,
+                         cwd=str(home), encoding="utf-8", timeout=TIMEOUT,
                          dimensions=(24, 200))
 
 
@@ -169,6 +173,21 @@ def test_exit_with_a_status(repl):
 def test_ctrl_d_leaves(repl):
     repl.sendeof()
     assert finished(repl) == 0
+
+
+def test_ctrl_d_at_continuation_drops_the_entry(repl):
+    repl.sendline('(display "unterminated')
+    repl.expect_exact("... ")
+    repl.sendeof()
+    repl.expect_exact("entry dropped")
+    repl.expect_exact("> ")
+    evaluate(repl, "(+ 1 2)", "3")
+
+
+def test_time_command(repl):
+    repl.sendline(",t (+ 1 2)")
+    repl.expect(r"\r\n3\r\n; [0-9.]+ ms\r\n")
+    repl.expect_exact("> ")
 
 
 def test_interactive_after_a_program(home):

@@ -1,0 +1,189 @@
+;;; process.scm — the Termite process API (paper sections 2-4) on top of
+;;; the primitives of src/process.c and the VM's blocking receives.
+
+;;; ---- termite exceptions ------------------------------------------------
+;;; Raised in a process at its next message retrieval when a process it is
+;;; linked to dies (paper 3.3).  reason is failure or terminated; object is
+;;; what was raised.
+
+(define-record-type termite-exception
+  (make-termite-exception origin reason object)
+  termite-exception?
+  (origin termite-exception-origin)
+  (reason termite-exception-reason)
+  (object termite-exception-object))
+
+(%set-exception-type! termite-exception)
+
+;;; ---- spawning ------------------------------------------------------------
+
+(define (spawn thunk #!key (name #f))
+  (%spawn thunk name))
+
+;; The link is made before the new process can run: no window.
+(define (spawn-link thunk #!key (name #f))
+  (let ((pid (%spawn thunk name)))
+    (%link pid (self))
+    (%link (self) pid)
+    pid))
+
+(define (spawn-linked-to thunk to #!key (name #f))
+  (let ((pid (%spawn thunk name)))
+    (%link pid to)
+    (%link to pid)
+    pid))
+
+(define (process-name pid)
+  (let ((info (process-info pid)))
+    (and info (cdr (assq 'name info)))))
+
+;;; ---- receiving -------------------------------------------------------------
+
+(define %timeout (%timeout-marker))
+(define %no-default (list 'no-default))
+
+(define (%timeout-result default)
+  (if (eq? default %no-default) (raise 'timeout) default))
+
+;; (? [timeout [default]]): the first message of the mailbox.
+(define (? #!optional (timeout #f) (default %no-default))
+  (let ((m (%recv-first (%deadline timeout))))
+    (if (eq? m %timeout) (%timeout-result default) m)))
+
+;; (?? pred [timeout [default]]): the first message satisfying pred; the
+;; others stay in the mailbox, in order.  The timeout is a deadline from
+;; the call, not restarted by messages that do not match.
+(define (?? pred #!optional (timeout #f) (default %no-default))
+  (let ((deadline (%deadline timeout)))
+    (%recv-reset)
+    (let loop ()
+      (let ((m (%recv-peek deadline)))
+        (cond ((eq? m %timeout) (%timeout-result default))
+              ((pred m) (%recv-take) m)
+              (else (%recv-advance) (loop)))))))
+
+;; (!? pid msg [timeout [default]]): send (self tag msg) and wait for the
+;; reply (tag reply).  Messages that were in the mailbox before the tag was
+;; made are not looked at again.
+(define (!? pid msg #!optional (timeout #f) (default %no-default))
+  (let ((tag (make-tag)))
+    (! pid (list (self) tag msg))
+    (let ((deadline (%deadline timeout)))
+      (%recv-reset-from tag)
+      (let loop ()
+        (let ((m (%recv-peek deadline)))
+          (cond ((eq? m %timeout) (%timeout-result default))
+                ((and (pair? m) (equal? (car m) tag)
+                      (pair? (cdr m)) (null? (cddr m)))
+                 (%recv-take)
+                 (cadr m))
+                (else (%recv-advance) (loop))))))))
+
+;;; ---- pattern matching: recv and match --------------------------------------
+;;; Patterns: _ ; a variable binds ; literals (numbers, strings, chars,
+;;; booleans, keywords, ()) and 'datum match equal? data ; ,expr matches a
+;;; value equal? to expr evaluated in the enclosing scope ; lists, dotted
+;;; lists and vectors of patterns.  A clause may have (where guard) after
+;;; its pattern.
+
+(define (%pattern-code pat var success fail)
+  (cond ((eq? pat '_) success)
+        ((symbol? pat) `(let ((,pat ,var)) ,success))
+        ((and (pair? pat) (eq? (car pat) 'quote))
+         `(if (equal? ,var ',(cadr pat)) ,success ,fail))
+        ((and (pair? pat) (eq? (car pat) 'unquote))
+         `(if (equal? ,var ,(cadr pat)) ,success ,fail))
+        ((pair? pat)
+         (let ((a (gensym 'a)) (d (gensym 'd)))
+           `(if (pair? ,var)
+                (let ((,a (car ,var)) (,d (cdr ,var)))
+                  ,(%pattern-code (car pat) a
+                                  (%pattern-code (cdr pat) d success fail)
+                                  fail))
+                ,fail)))
+        ((vector? pat)
+         (let ((l (gensym 'l)))
+           `(if (and (vector? ,var) (= (vector-length ,var) ,(vector-length pat)))
+                (let ((,l (vector->list ,var)))
+                  ,(%pattern-code (vector->list pat) l success fail))
+                ,fail)))
+        (else `(if (equal? ,var ',pat) ,success ,fail))))
+
+(define (%clause-guard clause)
+  (and (pair? (cdr clause)) (pair? (cadr clause)) (eq? (car (cadr clause)) 'where)
+       (cadr (cadr clause))))
+
+(define (%clause-body clause)
+  (if (%clause-guard clause) (cddr clause) (cdr clause)))
+
+;; Code that tries clauses on var in order; on-match wraps each body.
+(define (%match-code clauses var on-match no-match)
+  (if (null? clauses)
+      no-match
+      (let* ((clause (car clauses))
+             (next (gensym 'next))
+             (guard (%clause-guard clause))
+             (body (on-match `(begin ,@(%clause-body clause))))
+             (success (if guard `(if ,guard ,body (,next)) body)))
+        `(let ((,next (lambda () ,(%match-code (cdr clauses) var on-match no-match))))
+           ,(%pattern-code (car clause) var success `(,next))))))
+
+(define-macro (match expr . clauses)
+  (let ((v (gensym 'v)))
+    `(let ((,v ,expr))
+       ,(%match-code clauses v (lambda (body) body)
+                     `(error "match: no clause matches" ,v)))))
+
+(define (%after-clause? c) (and (pair? c) (eq? (car c) 'after)))
+
+(define-macro (recv . clauses)
+  (let* ((after (let loop ((cs clauses))
+                  (cond ((null? cs) #f)
+                        ((%after-clause? (car cs)) (car cs))
+                        (else (loop (cdr cs))))))
+         (clauses (filter (lambda (c) (not (%after-clause? c))) clauses))
+         (m (gensym 'msg))
+         (loop (gensym 'loop))
+         (deadline (gensym 'deadline)))
+    `(let ((,deadline (%deadline ,(if after (cadr after) #f))))
+       (%recv-reset)
+       (let ,loop ()
+         (let ((,m (%recv-peek ,deadline)))
+           (if (eq? ,m %timeout)
+               ,(if after `(begin ,@(cddr after)) `(raise 'timeout))
+               ,(%match-code clauses m
+                             (lambda (body) `(begin (%recv-take) ,body))
+                             `(begin (%recv-advance) (,loop)))))))))
+
+;;; ---- state as processes (paper 4.6) ------------------------------------------
+
+(define (make-cell content)
+  (spawn
+   (lambda ()
+     (let loop ((content content))
+       (recv
+        ((from tag 'ref)
+         (! from (list tag content))
+         (loop content))
+        (('set! content)
+         (loop content)))))
+   name: 'cell))
+
+(define (cell-ref cell) (!? cell 'ref))
+(define (cell-set! cell value) (! cell (list 'set! value)))
+
+;;; ---- logging (Gambit Termite's names): one line on stderr with the pid -----
+
+(define (%log level args)
+  (let ((port (current-error-port)))
+    (display "(" port)
+    (display level port)
+    (display ": " port)
+    (write (self) port)
+    (for-each (lambda (x) (display " " port) (display x port)) args)
+    (display ")" port)
+    (newline port)))
+
+(define (info . args) (%log 'info args))
+(define (warning . args) (%log 'warning args))
+(define (debug . args) (%log 'debug args))

@@ -1,0 +1,680 @@
+/*
+ * process.c — process descriptors, pids and tags, mailboxes, links,
+ * monitors, the run queue and receive timers.
+ */
+#include "process.h"
+
+#include "heap.h"
+#include "prims.h"
+#include "printer.h"
+#include "termite.h"
+#include "vm.h"
+
+/* ---- allocation in the old generation --------------------------------------- */
+
+/* Descriptors never move in a minor collection: they are allocated old
+ * and remembered, since they start out pointing to young objects. */
+static TmValue alloc_old(TmNode *n, TmType t, size_t size)
+{
+    TmValue v = tm_heap_alloc_old(n, t, size);
+    tm_heap_remember(n, v);
+    return v;
+}
+
+int64_t tm_node_now_ns(TmNode *n) { return n->world->ops->monotonic_ns(n->world); }
+
+static TmValue make_node_identity(TmNode *n)
+{
+    TmValue node = tm_alloc(n, TM_T_NODEREF, TM_NODE_NSLOTS);
+    TM_SLOT(node, TM_NODE_HOST) = tm_string_from_utf8(n, "localhost", -1);
+    TM_SLOT(node, TM_NODE_PORT) = tm_fix(0);
+    uint64_t r = n->world->ops->random_u64(n->world);
+    TM_SLOT(node, TM_NODE_INCARNATION) = tm_fix((intptr_t)(r >> 34));
+    return node;
+}
+
+void tm_sched_init(TmNode *n)
+{
+    TmSched *s = &n->sched;
+    s->runq_head = s->runq_tail = TM_FALSE;
+    s->current = TM_FALSE;
+    s->timers = g_array_new(FALSE, FALSE, sizeof(TmTimer));
+    s->table = g_hash_table_new(g_int64_hash, g_int64_equal);
+    s->next_pid = 0;
+    s->next_tag = 0;
+    s->self_node = make_node_identity(n);
+    s->exc_type = TM_FALSE;
+    s->timeout_marker = tm_make_uninterned_symbol(n, tm_string_from_utf8(n, "timeout", -1));
+}
+
+static void free_key(gpointer key, gpointer val, gpointer data)
+{
+    (void)val;
+    (void)data;
+    g_free(key);
+}
+
+void tm_sched_destroy(TmNode *n)
+{
+    g_array_free(n->sched.timers, TRUE);
+    g_hash_table_foreach(n->sched.table, free_key, NULL);
+    g_hash_table_destroy(n->sched.table);
+}
+
+void tm_sched_forward(TmNode *n, TmValue (*fwd)(void *, TmValue), void *g, bool minor)
+{
+    TmSched *s = &n->sched;
+    s->self_node = fwd(g, s->self_node);
+    s->exc_type = fwd(g, s->exc_type);
+    s->timeout_marker = fwd(g, s->timeout_marker);
+    s->current = fwd(g, s->current);
+    s->runq_head = fwd(g, s->runq_head);
+    s->runq_tail = fwd(g, s->runq_tail);
+    if (minor)
+        return; /* descriptors are old: nothing below moves */
+    for (guint i = 0; i < s->timers->len; i++) {
+        TmTimer *t = &g_array_index(s->timers, TmTimer, i);
+        t->proc = fwd(g, t->proc);
+    }
+    GHashTableIter it;
+    gpointer key, val;
+    g_hash_table_iter_init(&it, s->table);
+    while (g_hash_table_iter_next(&it, &key, &val))
+        g_hash_table_iter_replace(&it, (gpointer)fwd(g, (TmValue)val));
+}
+
+/* ---- spawning ------------------------------------------------------------------- */
+
+TmValue tm_process_spawn(TmNode *n, TmValue thunk, TmValue name)
+{
+    TmSched *s = &n->sched;
+    TmValue p = alloc_old(n, TM_T_PROCESS, TM_PROC_NSLOTS);
+    for (int i = 0; i < TM_PROC_NSLOTS; i++)
+        TM_SLOT(p, i) = TM_FALSE;
+    int64_t number = s->next_pid++;
+    TmValue pid = alloc_old(n, TM_T_PID, TM_PID_NSLOTS);
+    TM_SLOT(pid, TM_PID_NODE) = s->self_node;
+    TM_SLOT(pid, TM_PID_NUMBER) = tm_fix((intptr_t)number);
+    TM_SLOT(pid, TM_PID_PROCESS) = p;
+    TM_SLOT(p, TM_PROC_PID) = pid;
+    TM_SLOT(p, TM_PROC_STATE) = tm_fix(TM_PS_RUNNABLE);
+    TM_SLOT(p, TM_PROC_PROC) = thunk;
+    TM_SLOT(p, TM_PROC_ARGS) = TM_NIL;
+    TM_SLOT(p, TM_PROC_DYNENV) = n->vm.dynenv;
+    TM_SLOT(p, TM_PROC_HEAD) = TM_NIL;
+    TM_SLOT(p, TM_PROC_TAIL) = TM_NIL;
+    TM_SLOT(p, TM_PROC_LINKS) = TM_NIL;
+    TM_SLOT(p, TM_PROC_MONITORS) = TM_NIL;
+    TM_SLOT(p, TM_PROC_SIGNALS) = TM_NIL;
+    TM_SLOT(p, TM_PROC_NAME) = name;
+    TM_SLOT(p, TM_PROC_REDUCTIONS) = tm_fix(0);
+    TM_SLOT(p, TM_PROC_MBOX_LEN) = tm_fix(0);
+    int64_t *key = g_new(int64_t, 1);
+    *key = number;
+    g_hash_table_insert(s->table, key, (gpointer)p);
+    s->live++;
+    return p;
+}
+
+/* ---- the run queue ---------------------------------------------------------------- */
+
+void tm_sched_enqueue(TmNode *n, TmValue p)
+{
+    TmSched *s = &n->sched;
+    tm_write(n, p, TM_PROC_STATE, tm_fix(TM_PS_RUNNABLE));
+    TM_SLOT(p, TM_PROC_NEXT) = TM_FALSE;
+    if (s->runq_tail == TM_FALSE)
+        s->runq_head = p;
+    else
+        tm_write(n, s->runq_tail, TM_PROC_NEXT, p);
+    s->runq_tail = p;
+}
+
+TmValue tm_sched_dequeue(TmNode *n)
+{
+    TmSched *s = &n->sched;
+    while (s->runq_head != TM_FALSE) {
+        TmValue p = s->runq_head;
+        s->runq_head = TM_SLOT(p, TM_PROC_NEXT);
+        if (s->runq_head == TM_FALSE)
+            s->runq_tail = TM_FALSE;
+        TM_SLOT(p, TM_PROC_NEXT) = TM_FALSE;
+        if (tm_process_state(p) == TM_PS_RUNNABLE)
+            return p;
+    }
+    return TM_FALSE;
+}
+
+bool tm_sched_has_runnable(TmNode *n) { return n->sched.runq_head != TM_FALSE; }
+
+static void wake(TmNode *n, TmValue p)
+{
+    if (tm_process_state(p) == TM_PS_WAITING)
+        tm_sched_enqueue(n, p);
+}
+
+/* ---- timers: a binary heap ordered by (deadline, seq) ----------------------------- */
+
+static bool timer_before(const TmTimer *a, const TmTimer *b)
+{
+    return a->deadline < b->deadline || (a->deadline == b->deadline && a->seq < b->seq);
+}
+
+void tm_sched_add_timer(TmNode *n, TmValue proc, int64_t deadline)
+{
+    GArray *h = n->sched.timers;
+    TmTimer t = {deadline, n->sched.timer_seq++, proc};
+    g_array_append_val(h, t);
+    for (guint i = h->len - 1; i > 0;) {
+        guint parent = (i - 1) / 2;
+        TmTimer *a = &g_array_index(h, TmTimer, i), *b = &g_array_index(h, TmTimer, parent);
+        if (!timer_before(a, b))
+            break;
+        TmTimer tmp = *a;
+        *a = *b;
+        *b = tmp;
+        i = parent;
+    }
+}
+
+static TmTimer pop_timer(GArray *h)
+{
+    TmTimer top = g_array_index(h, TmTimer, 0);
+    g_array_index(h, TmTimer, 0) = g_array_index(h, TmTimer, h->len - 1);
+    g_array_set_size(h, h->len - 1);
+    for (guint i = 0;;) {
+        guint l = 2 * i + 1, r = l + 1, m = i;
+        if (l < h->len && timer_before(&g_array_index(h, TmTimer, l), &g_array_index(h, TmTimer, m)))
+            m = l;
+        if (r < h->len && timer_before(&g_array_index(h, TmTimer, r), &g_array_index(h, TmTimer, m)))
+            m = r;
+        if (m == i)
+            break;
+        TmTimer tmp = g_array_index(h, TmTimer, i);
+        g_array_index(h, TmTimer, i) = g_array_index(h, TmTimer, m);
+        g_array_index(h, TmTimer, m) = tmp;
+        i = m;
+    }
+    return top;
+}
+
+int tm_sched_fire_timers(TmNode *n, int64_t now)
+{
+    GArray *h = n->sched.timers;
+    int fired = 0;
+    while (h->len > 0 && g_array_index(h, TmTimer, 0).deadline <= now) {
+        TmTimer t = pop_timer(h);
+        /* a stale timer (the process got its message) wakes it for a
+         * re-check, which is harmless: the receive simply waits again */
+        wake(n, t.proc);
+        fired++;
+    }
+    return fired;
+}
+
+int64_t tm_sched_next_deadline(TmNode *n)
+{
+    GArray *h = n->sched.timers;
+    return h->len ? g_array_index(h, TmTimer, 0).deadline : -1;
+}
+
+/* ---- mailboxes ------------------------------------------------------------------- */
+
+void tm_process_deliver(TmNode *n, TmValue p, TmValue msg)
+{
+    if (tm_process_state(p) == TM_PS_DEAD)
+        return;
+    TmValue cell = tm_cons(n, msg, TM_NIL);
+    TmValue tail = TM_SLOT(p, TM_PROC_TAIL);
+    if (tail == TM_NIL)
+        tm_write(n, p, TM_PROC_HEAD, cell);
+    else
+        tm_write(n, tail, 1, cell);
+    tm_write(n, p, TM_PROC_TAIL, cell);
+    TM_SLOT(p, TM_PROC_MBOX_LEN) = tm_fix(tm_fixval(TM_SLOT(p, TM_PROC_MBOX_LEN)) + 1);
+    wake(n, p);
+}
+
+/* ---- exits, links and monitors ------------------------------------------------------ */
+
+/* (termite-exception origin reason object), a record of the prelude's
+ * <termite-exception> type. */
+static TmValue make_exit_signal(TmNode *n, TmValue pid, TmValue reason, TmValue obj)
+{
+    TmValue type = n->sched.exc_type;
+    TmValue r = tm_alloc(n, TM_T_RECORD, 4);
+    TM_SLOT(r, 0) = type;
+    TM_SLOT(r, 1) = pid;
+    TM_SLOT(r, 2) = reason;
+    TM_SLOT(r, 3) = obj;
+    return r;
+}
+
+static void signal_process(TmNode *n, TmValue target, TmValue signal)
+{
+    if (tm_process_state(target) == TM_PS_DEAD)
+        return;
+    TmValue l = TM_SLOT(target, TM_PROC_SIGNALS);
+    TmValue cell = tm_cons(n, signal, TM_NIL);
+    if (l == TM_NIL) {
+        tm_write(n, target, TM_PROC_SIGNALS, cell);
+    } else {
+        while (tm_cdr(l) != TM_NIL)
+            l = tm_cdr(l);
+        tm_write(n, l, 1, cell);
+    }
+    wake(n, target);
+}
+
+static void report_failure(TmNode *n, TmValue proc, TmValue raised)
+{
+    char *pid = tm_print_short(n, TM_SLOT(proc, TM_PROC_PID), 80);
+    GString *g = g_string_new(NULL);
+    if (tm_is_error(raised)) {
+        tm_string_append_utf8(g, TM_SLOT(raised, TM_ERR_MESSAGE));
+        for (TmValue l = TM_SLOT(raised, TM_ERR_IRRITANTS); tm_is_pair(l); l = tm_cdr(l)) {
+            char *s = tm_print_short(n, tm_car(l), 100);
+            g_string_append_printf(g, " %s", s);
+            g_free(s);
+        }
+    } else {
+        char *s = tm_print_short(n, raised, 200);
+        g_string_append(g, s);
+        g_free(s);
+    }
+    TmValue name = TM_SLOT(proc, TM_PROC_NAME);
+    char *shown = tm_is_symbol(name)
+                      ? g_strdup_printf("%s (%s)", pid, tm_symbol_cname(n, name))
+                      : g_strdup(pid);
+    char *line = g_strdup_printf("process %s died: %s\n", shown, g->str);
+    g_free(shown);
+    tm_node_flush(n);
+    n->world->ops->write(n->world, 2, line, strlen(line));
+    g_free(line);
+    g_free(pid);
+    g_string_free(g, TRUE);
+}
+
+/* The message a monitor receives: (DOWN pid reason). */
+static TmValue down_message(TmNode *n, TmValue pid, TmValue reason)
+{
+    return tm_list3(n, tm_intern(n, "DOWN"), pid, reason);
+}
+
+void tm_process_exit(TmNode *n, TmValue proc, TmValue reason, TmValue raised)
+{
+    if (tm_process_state(proc) == TM_PS_DEAD)
+        return;
+    TmValue pid = TM_SLOT(proc, TM_PROC_PID);
+    bool normal = reason == tm_intern(n, "normal");
+    TmValue signal = normal ? reason : make_exit_signal(n, pid, reason, raised);
+    tm_write(n, proc, TM_PROC_STATE, tm_fix(TM_PS_DEAD));
+    tm_write(n, proc, TM_PROC_K, signal);
+    TM_SLOT(proc, TM_PROC_PROC) = TM_FALSE;
+    TM_SLOT(proc, TM_PROC_ARGS) = TM_NIL;
+    TM_SLOT(proc, TM_PROC_DYNENV) = TM_FALSE;
+    TM_SLOT(proc, TM_PROC_HEAD) = TM_NIL;
+    TM_SLOT(proc, TM_PROC_TAIL) = TM_NIL;
+    TM_SLOT(proc, TM_PROC_SIGNALS) = TM_NIL;
+    TM_SLOT(proc, TM_PROC_MBOX_LEN) = tm_fix(0);
+    int64_t number = tm_fixval(TM_SLOT(pid, TM_PID_NUMBER));
+    gpointer key, val;
+    if (g_hash_table_lookup_extended(n->sched.table, &number, &key, &val)) {
+        g_hash_table_remove(n->sched.table, &number);
+        g_free(key);
+    }
+    n->sched.live--;
+    if (reason == tm_intern(n, "failure"))
+        report_failure(n, proc, raised);
+    if (!normal)
+        for (TmValue l = TM_SLOT(proc, TM_PROC_LINKS); tm_is_pair(l); l = tm_cdr(l)) {
+            TmValue target = tm_pid_process(tm_car(l));
+            if (tm_is_process(target))
+                signal_process(n, target, signal);
+        }
+    for (TmValue l = TM_SLOT(proc, TM_PROC_MONITORS); tm_is_pair(l); l = tm_cdr(l)) {
+        TmValue target = tm_pid_process(tm_car(l));
+        if (tm_is_process(target))
+            tm_process_deliver(n, target, down_message(n, pid, signal));
+    }
+    TM_SLOT(proc, TM_PROC_LINKS) = TM_NIL;
+    TM_SLOT(proc, TM_PROC_MONITORS) = TM_NIL;
+}
+
+/* ---- receiving (the blocking parts are in vm.c) ---------------------------------------- */
+
+/* The first pending exit signal, removed, or #f. */
+TmValue tm_process_pop_signal(TmNode *n, TmValue p)
+{
+    TmValue l = TM_SLOT(p, TM_PROC_SIGNALS);
+    if (l == TM_NIL)
+        return TM_FALSE;
+    tm_write(n, p, TM_PROC_SIGNALS, tm_cdr(l));
+    return tm_car(l);
+}
+
+/* The mailbox cell a selective receive looks at next, or (). */
+TmValue tm_process_scan_cell(TmValue p)
+{
+    TmValue prev = TM_SLOT(p, TM_PROC_SCAN);
+    return prev == TM_FALSE ? TM_SLOT(p, TM_PROC_HEAD) : tm_cdr(prev);
+}
+
+/* Unlink the cell after prev (#f: the head) and return its message. */
+TmValue tm_process_remove(TmNode *n, TmValue p, TmValue prev)
+{
+    TmValue cell = prev == TM_FALSE ? TM_SLOT(p, TM_PROC_HEAD) : tm_cdr(prev);
+    TmValue next = tm_cdr(cell);
+    if (prev == TM_FALSE)
+        tm_write(n, p, TM_PROC_HEAD, next);
+    else
+        tm_write(n, prev, 1, next);
+    if (TM_SLOT(p, TM_PROC_TAIL) == cell)
+        tm_write(n, p, TM_PROC_TAIL, prev == TM_FALSE ? TM_NIL : prev);
+    if (TM_SLOT(p, TM_PROC_MARK_CELL) == cell)
+        tm_write(n, p, TM_PROC_MARK_CELL, prev);
+    TM_SLOT(p, TM_PROC_SCAN) = TM_FALSE;
+    TM_SLOT(p, TM_PROC_MBOX_LEN) = tm_fix(tm_fixval(TM_SLOT(p, TM_PROC_MBOX_LEN)) - 1);
+    return tm_car(cell);
+}
+
+/* ---- primitives -------------------------------------------------------------------------- */
+
+#define CURRENT (n->sched.current)
+
+static bool get_pid(TmNode *n, const char *who, int argno, TmValue v)
+{
+    if (tm_is_pid(v))
+        return true;
+    tm_type_error(n, who, argno, "pid", v);
+    return false;
+}
+
+TM_PRIM(p_spawn)
+{
+    TM_UNUSED_ARGS;
+    TM_CHECK(n, tm_is_procedure(argv[0]), "spawn", 1, "procedure", argv[0]);
+    TmValue name = argc > 1 ? argv[1] : TM_FALSE;
+    TmValue p = tm_process_spawn(n, argv[0], name);
+    TmValue parent = CURRENT;
+    TmValue d = tm_make_vector(n, 3, TM_NIL);
+    if (tm_is_process(parent))
+        TM_SLOT(d, 2) = TM_SLOT(n->vm.dynenv, 2); /* parameterizations */
+    tm_write(n, p, TM_PROC_DYNENV, d);
+    tm_sched_enqueue(n, p);
+    return TM_SLOT(p, TM_PROC_PID);
+}
+
+TM_PRIM(p_self) { TM_UNUSED_ARGS; return TM_SLOT(CURRENT, TM_PROC_PID); }
+TM_PRIM(p_pidp) { TM_UNUSED_ARGS; return tm_bool(tm_is_pid(argv[0])); }
+
+TM_PRIM(p_send)
+{
+    TM_UNUSED_ARGS;
+    if (!get_pid(n, "!", 1, argv[0]))
+        return TM_EXC;
+    TmValue p = tm_pid_process(argv[0]);
+    if (tm_is_process(p))
+        tm_process_deliver(n, p, argv[1]);
+    /* a pid of another node: the transport is not there yet, and sending
+     * never fails (paper section 2.3) */
+    return TM_VOID;
+}
+
+TM_PRIM(p_make_tag)
+{
+    TM_UNUSED_ARGS;
+    TmValue tag = tm_alloc(n, TM_T_TAG, TM_TAG_NSLOTS);
+    TM_SLOT(tag, TM_TAG_NODE) = n->sched.self_node;
+    TM_SLOT(tag, TM_TAG_NUMBER) = tm_fix((intptr_t)n->sched.next_tag++);
+    /* messages already in the mailbox cannot carry this tag: a receive
+     * for it may start after the current tail (see %recv-reset-from) */
+    TmValue p = CURRENT;
+    tm_write(n, p, TM_PROC_MARK_TAG, tag);
+    TmValue tail = TM_SLOT(p, TM_PROC_TAIL);
+    tm_write(n, p, TM_PROC_MARK_CELL, tail == TM_NIL ? TM_FALSE : tail);
+    return tag;
+}
+
+TM_PRIM(p_tagp) { TM_UNUSED_ARGS; return tm_bool(tm_has_type(argv[0], TM_T_TAG)); }
+
+TM_PRIM(p_recv_reset)
+{
+    TM_UNUSED_ARGS;
+    TM_SLOT(CURRENT, TM_PROC_SCAN) = TM_FALSE;
+    return TM_VOID;
+}
+
+TM_PRIM(p_recv_reset_from)
+{
+    TM_UNUSED_ARGS;
+    TmValue p = CURRENT;
+    if (argv[0] != TM_FALSE && TM_SLOT(p, TM_PROC_MARK_TAG) == argv[0])
+        tm_write(n, p, TM_PROC_SCAN, TM_SLOT(p, TM_PROC_MARK_CELL));
+    else
+        TM_SLOT(p, TM_PROC_SCAN) = TM_FALSE;
+    return TM_VOID;
+}
+
+TM_PRIM(p_recv_advance)
+{
+    TM_UNUSED_ARGS;
+    TmValue p = CURRENT, cell = tm_process_scan_cell(p);
+    if (cell != TM_NIL)
+        tm_write(n, p, TM_PROC_SCAN, cell);
+    return TM_VOID;
+}
+
+TM_PRIM(p_recv_take)
+{
+    TM_UNUSED_ARGS;
+    TmValue p = CURRENT;
+    if (tm_process_scan_cell(p) == TM_NIL)
+        return tm_errorf(n, "%recv-take", "no message to take");
+    return tm_process_remove(n, p, TM_SLOT(p, TM_PROC_SCAN));
+}
+
+/* (%deadline timeout): #f for none, else monotonic nanoseconds. */
+TM_PRIM(p_deadline)
+{
+    TM_UNUSED_ARGS;
+    TmValue t = argv[0];
+    if (t == TM_FALSE || t == TM_DEFAULT)
+        return TM_FALSE;
+    double secs;
+    if (tm_is_fixnum(t))
+        secs = (double)tm_fixval(t);
+    else if (tm_is_flonum(t))
+        secs = tm_flonum_value(t);
+    else
+        return tm_type_error(n, "receive", 1, "timeout in seconds", t);
+    if (secs != secs || secs < 0)
+        return tm_type_error(n, "receive", 1, "non-negative timeout", t);
+    if (secs > 1e9) /* effectively forever */
+        return TM_FALSE;
+    return tm_fix(tm_node_now_ns(n) + (int64_t)(secs * 1e9));
+}
+
+TM_PRIM(p_timeout_marker) { TM_UNUSED_ARGS; return n->sched.timeout_marker; }
+
+TM_PRIM(p_current_node) { TM_UNUSED_ARGS; return n->sched.self_node; }
+
+TM_PRIM(p_pid_node)
+{
+    TM_UNUSED_ARGS;
+    if (!get_pid(n, "pid-node", 1, argv[0]))
+        return TM_EXC;
+    return TM_SLOT(argv[0], TM_PID_NODE);
+}
+
+static TmValue add_link(TmNode *n, TmValue from_proc, TmValue to_pid)
+{
+    TmValue links = TM_SLOT(from_proc, TM_PROC_LINKS);
+    for (TmValue l = links; tm_is_pair(l); l = tm_cdr(l))
+        if (tm_car(l) == to_pid)
+            return TM_VOID;
+    tm_write(n, from_proc, TM_PROC_LINKS, tm_cons(n, to_pid, links));
+    return TM_VOID;
+}
+
+/* A link from a process that is already dead reports its death at once. */
+static void link_from(TmNode *n, TmValue from_pid, TmValue to_pid)
+{
+    TmValue from = tm_pid_process(from_pid), to = tm_pid_process(to_pid);
+    if (!tm_is_process(from))
+        return;
+    if (tm_process_state(from) == TM_PS_DEAD) {
+        TmValue reason = TM_SLOT(from, TM_PROC_K);
+        if (tm_is_record(reason) && tm_is_process(to))
+            signal_process(n, to, reason);
+        return;
+    }
+    add_link(n, from, to_pid);
+}
+
+TM_PRIM(p_outbound_link)
+{
+    TM_UNUSED_ARGS;
+    if (!get_pid(n, "outbound-link", 1, argv[0]))
+        return TM_EXC;
+    link_from(n, TM_SLOT(CURRENT, TM_PROC_PID), argv[0]);
+    return TM_VOID;
+}
+
+TM_PRIM(p_inbound_link)
+{
+    TM_UNUSED_ARGS;
+    if (!get_pid(n, "inbound-link", 1, argv[0]))
+        return TM_EXC;
+    link_from(n, argv[0], TM_SLOT(CURRENT, TM_PROC_PID));
+    return TM_VOID;
+}
+
+TM_PRIM(p_full_link)
+{
+    TM_UNUSED_ARGS;
+    if (!get_pid(n, "full-link", 1, argv[0]))
+        return TM_EXC;
+    TmValue self = TM_SLOT(CURRENT, TM_PROC_PID);
+    link_from(n, self, argv[0]);
+    link_from(n, argv[0], self);
+    return TM_VOID;
+}
+
+/* (%link pid-from pid-to): the link in one direction, for spawn-link. */
+TM_PRIM(p_link)
+{
+    TM_UNUSED_ARGS;
+    if (!get_pid(n, "link", 1, argv[0]) || !get_pid(n, "link", 2, argv[1]))
+        return TM_EXC;
+    link_from(n, argv[0], argv[1]);
+    return TM_VOID;
+}
+
+TM_PRIM(p_monitor)
+{
+    TM_UNUSED_ARGS;
+    if (!get_pid(n, "monitor", 1, argv[0]))
+        return TM_EXC;
+    TmValue target = tm_pid_process(argv[0]), self = TM_SLOT(CURRENT, TM_PROC_PID);
+    if (!tm_is_process(target))
+        return TM_VOID;
+    if (tm_process_state(target) == TM_PS_DEAD) {
+        tm_process_deliver(n, CURRENT, down_message(n, argv[0], TM_SLOT(target, TM_PROC_K)));
+        return TM_VOID;
+    }
+    tm_write(n, target, TM_PROC_MONITORS, tm_cons(n, self, TM_SLOT(target, TM_PROC_MONITORS)));
+    return TM_VOID;
+}
+
+TM_PRIM(p_set_exception_type)
+{
+    TM_UNUSED_ARGS;
+    n->sched.exc_type = argv[0];
+    return TM_VOID;
+}
+
+static const char *const state_names[] = {"runnable", "running", "waiting", "dead"};
+
+TM_PRIM(p_process_info)
+{
+    TM_UNUSED_ARGS;
+    if (!get_pid(n, "process-info", 1, argv[0]))
+        return TM_EXC;
+    TmValue p = tm_pid_process(argv[0]);
+    if (!tm_is_process(p))
+        return TM_FALSE;
+    TmValue k = TM_SLOT(p, TM_PROC_K);
+    size_t bytes = (TM_PROC_NSLOTS + 1 + TM_PID_NSLOTS + 1) * sizeof(TmValue);
+    for (; tm_has_type(k, TM_T_FRAME); k = TM_SLOT(k, TM_FRAME_PARENT))
+        bytes += (tm_obj_size(k) + 1) * sizeof(TmValue);
+    for (TmValue c = TM_SLOT(p, TM_PROC_HEAD); tm_is_pair(c); c = tm_cdr(c))
+        bytes += 3 * sizeof(TmValue);
+    TmValue items[] = {
+        tm_cons(n, tm_intern(n, "pid"), argv[0]),
+        tm_cons(n, tm_intern(n, "name"), TM_SLOT(p, TM_PROC_NAME)),
+        tm_cons(n, tm_intern(n, "status"), tm_intern(n, state_names[tm_process_state(p)])),
+        tm_cons(n, tm_intern(n, "mailbox-length"), TM_SLOT(p, TM_PROC_MBOX_LEN)),
+        tm_cons(n, tm_intern(n, "links"), TM_SLOT(p, TM_PROC_LINKS)),
+        tm_cons(n, tm_intern(n, "monitors"), TM_SLOT(p, TM_PROC_MONITORS)),
+        tm_cons(n, tm_intern(n, "reductions"), TM_SLOT(p, TM_PROC_REDUCTIONS)),
+        tm_cons(n, tm_intern(n, "memory"), tm_fix((intptr_t)bytes)),
+    };
+    return tm_list_from_array(n, G_N_ELEMENTS(items), items);
+}
+
+static gint compare_numbers(gconstpointer a, gconstpointer b)
+{
+    int64_t x = **(int64_t *const *)a, y = **(int64_t *const *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Live processes in pid order (the table's order must not leak out). */
+TM_PRIM(p_process_list)
+{
+    TM_UNUSED_ARGS;
+    GPtrArray *keys = g_ptr_array_new();
+    GHashTableIter it;
+    gpointer key;
+    g_hash_table_iter_init(&it, n->sched.table);
+    while (g_hash_table_iter_next(&it, &key, NULL))
+        g_ptr_array_add(keys, key);
+    g_ptr_array_sort(keys, compare_numbers);
+    TmValue l = TM_NIL;
+    for (guint i = keys->len; i-- > 0;) {
+        TmValue p = (TmValue)g_hash_table_lookup(n->sched.table, keys->pdata[i]);
+        l = tm_cons(n, TM_SLOT(p, TM_PROC_PID), l);
+    }
+    g_ptr_array_free(keys, TRUE);
+    return l;
+}
+
+TM_PRIM(p_process_count) { TM_UNUSED_ARGS; return tm_fix(n->sched.live); }
+
+const TmPrimDef tm_prims_process[] = {
+    {"%spawn", p_spawn, 1, 2, 0},
+    {"self", p_self, 0, 0, 0},
+    {"pid?", p_pidp, 1, 1, 0},
+    {"!", p_send, 2, 2, 0},
+    {"send", p_send, 2, 2, 0},
+    {"make-tag", p_make_tag, 0, 0, 0},
+    {"tag?", p_tagp, 1, 1, 0},
+    {"%recv-reset", p_recv_reset, 0, 0, 0},
+    {"%recv-reset-from", p_recv_reset_from, 1, 1, 0},
+    {"%recv-advance", p_recv_advance, 0, 0, 0},
+    {"%recv-take", p_recv_take, 0, 0, 0},
+    {"%deadline", p_deadline, 1, 1, 0},
+    {"%timeout-marker", p_timeout_marker, 0, 0, 0},
+    {"current-node", p_current_node, 0, 0, 0},
+    {"pid-node", p_pid_node, 1, 1, 0},
+    {"outbound-link", p_outbound_link, 1, 1, 0},
+    {"inbound-link", p_inbound_link, 1, 1, 0},
+    {"full-link", p_full_link, 1, 1, 0},
+    {"%link", p_link, 2, 2, 0},
+    {"monitor", p_monitor, 1, 1, 0},
+    {"%set-exception-type!", p_set_exception_type, 1, 1, 0},
+    {"process-info", p_process_info, 1, 1, 0},
+    {"process-list", p_process_list, 0, 0, 0},
+    {"process-count", p_process_count, 0, 0, 0},
+    {NULL, NULL, 0, 0, 0},
+};
