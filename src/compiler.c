@@ -103,6 +103,8 @@ struct Lambda {
     GPtrArray *free;   /* Binding* captured from enclosing lambdas */
     int depth, maxdepth;
     int line, last_line;
+    int label;         /* code position that is a jump target */
+    int last_insn;     /* position of the last instruction emitted */
     TmValue name;
 };
 
@@ -230,7 +232,8 @@ static int emit(Lambda *L, TmOpcode op, int32_t a)
     note_line(L);
     uint32_t w = tm_insn(op, a);
     g_array_append_val(L->code, w);
-    return (int)L->code->len - 1;
+    L->last_insn = (int)L->code->len - 1;
+    return L->last_insn;
 }
 
 static void emit2(Lambda *L, TmOpcode op, int32_t a, int32_t b)
@@ -240,9 +243,17 @@ static void emit2(Lambda *L, TmOpcode op, int32_t a, int32_t b)
     g_array_append_val(L->code, w);
 }
 
+/* LREF n; PUSH becomes PUSHL n, unless a jump lands on the PUSH. */
 static void emit_push(Lambda *L)
 {
-    emit(L, TM_OP_PUSH, 0);
+    guint len = L->code->len;
+    uint32_t *last = len ? &g_array_index(L->code, uint32_t, len - 1) : NULL;
+    if (last && L->last_insn == (int)len - 1 && (int)len > L->label &&
+        tm_insn_op(*last) == TM_OP_LREF) {
+        *last = tm_insn(TM_OP_PUSHL, tm_insn_a(*last));
+    } else {
+        emit(L, TM_OP_PUSH, 0);
+    }
     adjust_depth(L, 1);
 }
 
@@ -258,6 +269,7 @@ static void emit_pop(Lambda *L, int k)
 static void patch_jump(Lambda *L, int at)
 {
     int32_t off = (int32_t)L->code->len - (at + 1);
+    L->label = (int)L->code->len;
     uint32_t *w = &g_array_index(L->code, uint32_t, at);
     *w = tm_insn(tm_insn_op(*w), off);
 }
@@ -1381,6 +1393,17 @@ static void compile_call(Compiler *c, Lambda *L, Scope *s, TmValue x, bool tail)
         syntax_error(c, x, "improper argument list in call %s", show(c, x));
     int op = inline_op(c, s, head, nargs);
     if (op >= 0) {
+        static const struct { TmOpcode op, imm; } cmp_imm[] = {
+            {TM_OP_NUMEQ, TM_OP_NUMEQI}, {TM_OP_LT, TM_OP_LTI}, {TM_OP_GT, TM_OP_GTI},
+            {TM_OP_LE, TM_OP_LEI}, {TM_OP_GE, TM_OP_GEI},
+        };
+        for (size_t i = 0; nargs == 2 && i < G_N_ELEMENTS(cmp_imm); i++)
+            if ((int)cmp_imm[i].op == op && small_fix(tm_cadr(args))) {
+                compile(c, L, s, tm_car(args), false);
+                emit(L, cmp_imm[i].imm, (int32_t)tm_fixval(tm_cadr(args)));
+                emit_return(L, tail);
+                return;
+            }
         if ((op == TM_OP_ADD || op == TM_OP_SUB) && small_fix(tm_cadr(args))) {
             compile(c, L, s, tm_car(args), false);
             intptr_t k = tm_fixval(tm_cadr(args));
@@ -1407,9 +1430,15 @@ static void compile_call(Compiler *c, Lambda *L, Scope *s, TmValue x, bool tail)
         compile(c, L, s, tm_car(l), false);
         emit_push(L);
     }
-    compile(c, L, s, head, false);
     L->line = line;
-    emit(L, tail ? TM_OP_TCALL : TM_OP_CALL, nargs);
+    Res r = tm_is_identifier(head) ? resolve(c, s, head) : (Res){R_LOCAL, 0, 0, 0, 0};
+    if (tm_is_identifier(head) && r.kind == R_GLOBAL) {
+        emit2(L, tail ? TM_OP_TCALLG : TM_OP_CALLG, nargs, add_const(L, r.sym));
+    } else {
+        compile(c, L, s, head, false);
+        L->line = line;
+        emit(L, tail ? TM_OP_TCALL : TM_OP_CALL, nargs);
+    }
     adjust_depth(L, -nargs - (tail ? 0 : 3));
     if (!tail)
         patch_jump(L, fr);

@@ -226,6 +226,7 @@ static void mark_roots(Gc *g)
     /* interned symbols (their value slots are the globals) and keywords */
     forward_table(g, n->symbols);
     forward_table(g, n->keywords);
+    forward_table(g, n->record_types);
     /* old objects that may point to young ones */
     if (g->minor) {
         GPtrArray *r = n->heap.remembered;

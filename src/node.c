@@ -110,6 +110,7 @@ TmNode *tm_node_new(TmWorld *world)
     n->heap.inhibit++;   /* no safe point runs before the node is whole */
     n->symbols = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     n->keywords = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    n->record_types = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     n->prims = g_ptr_array_new();
     n->prim_index = g_hash_table_new(g_str_hash, g_str_equal);
     for (int i = 0; i < 8; i++)
@@ -152,6 +153,7 @@ void tm_node_free(TmNode *n)
     tm_sched_destroy(n);
     g_hash_table_destroy(n->symbols);
     g_hash_table_destroy(n->keywords);
+    g_hash_table_destroy(n->record_types);
     g_ptr_array_free(n->prims, TRUE);
     g_hash_table_destroy(n->prim_index);
     for (int i = 0; i < 8; i++)
@@ -244,10 +246,34 @@ static bool is_incomplete(TmNode *n)
     return inc;
 }
 
+static bool is_incomplete(TmNode *n);
+
+/* Whether text ends inside a datum; reading only, nothing is evaluated. */
+static bool text_incomplete(TmNode *n, const char *text)
+{
+    TmValue port = tm_port_open_input_utf8(n, text, strlen(text), "<input>");
+    bool incomplete = false;
+    n->heap.inhibit++;
+    for (;;) {
+        TmValue form = tm_read(n, port, NULL);
+        if (form == TM_EOF)
+            break;
+        if (form == TM_EXC) {
+            incomplete = is_incomplete(n);
+            n->vm.pending = TM_FALSE;
+            break;
+        }
+    }
+    n->heap.inhibit--;
+    return incomplete;
+}
+
 TmEvalStatus tm_node_eval_string(TmNode *n, const char *text, const char *name,
                                  TmValue *result)
 {
     TmValue last = TM_VOID;
+    if (text_incomplete(n, text))
+        return TM_EVAL_INCOMPLETE;
     bool ok = run_text(n, text, strlen(text), name, &last);
     if (result)
         *result = last;

@@ -119,6 +119,7 @@ struct TmNode {
     TmSched sched;
     GHashTable *symbols;       /* UTF-8 name -> symbol (TmValue) */
     GHashTable *keywords;      /* UTF-8 name -> keyword (TmValue) */
+    GHashTable *record_types;  /* uid string -> record type (TmValue) */
     GPtrArray *prims;          /* index -> const TmPrimDef* */
     GHashTable *prim_index;    /* name -> index+1 */
     TmValue prim_vector;       /* index -> primitive object */

@@ -304,12 +304,30 @@ TmValue tm_make_values(TmNode *n, size_t count, const TmValue *items)
     return v;
 }
 
+/* Record types are identified by their name and field names: the same
+ * definition evaluated twice, or on two nodes, is the same type, so a
+ * record sent to another node still satisfies its predicate there.  The
+ * uid is that identity as a string, "name field1 field2 ...". */
 TmValue tm_make_record_type(TmNode *n, TmValue name, TmValue fields)
 {
+    GString *uid = g_string_new(NULL);
+    tm_string_append_utf8(uid, TM_SLOT(name, 0));
+    for (size_t i = 0; i < tm_vector_length(fields); i++) {
+        TmValue f = tm_vector_ref(fields, i);
+        g_string_append_c(uid, ' ');
+        if (tm_is_symbol(f))
+            tm_string_append_utf8(uid, TM_SLOT(f, 0));
+    }
+    gpointer found = g_hash_table_lookup(n->record_types, uid->str);
+    if (found) {
+        g_string_free(uid, TRUE);
+        return (TmValue)found;
+    }
     TmValue t = tm_alloc(n, TM_T_RECORD_TYPE, TM_RT_NSLOTS);
     TM_SLOT(t, TM_RT_NAME) = name;
     TM_SLOT(t, TM_RT_FIELDS) = fields;
-    TM_SLOT(t, TM_RT_UID) = tm_fix((intptr_t)++n->uid_counter);
+    TM_SLOT(t, TM_RT_UID) = tm_string_from_utf8(n, uid->str, (ptrdiff_t)uid->len);
+    g_hash_table_insert(n->record_types, g_string_free(uid, FALSE), (gpointer)t);
     return t;
 }
 

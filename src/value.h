@@ -99,7 +99,7 @@ typedef enum {
     TM_T_PRIMITIVE,   /* fixnum index into the primitive table, name */
     TM_T_FRAME,       /* see TmFrameSlot: a suspended activation */
     TM_T_CONTINUATION,/* frame chain (the captured stack) */
-    TM_T_RECORD_TYPE, /* name (symbol), field names (vector), uid */
+    TM_T_RECORD_TYPE, /* name (symbol), field names (vector), uid (string) */
     TM_T_RECORD,      /* record type, fields... */
     TM_T_PROMISE,     /* done? (bool), value or thunk  [runtime-mutated] */
     TM_T_VALUES,      /* multiple values (count != 1) */

@@ -885,6 +885,47 @@ schedule: {
         DISPATCH();
     }
     CASE(HALT) goto escape;
+    CASE(PUSHL) acc = st[fp + (size_t)A()]; st[sp++] = acc; DISPATCH();
+
+#define FIXNUM_CMPI(OPNAME, CMP, SLOWOP)                                       \
+    CASE(OPNAME) {                                                            \
+        TmValue b = tm_fix(A());                                              \
+        if (G_LIKELY(tm_is_fixnum(acc))) {                                    \
+            acc = tm_bool((intptr_t)acc CMP (intptr_t)b);                     \
+            DISPATCH();                                                       \
+        }                                                                     \
+        vm->fp = fp;                                                          \
+        acc = slow_binop(n, TM_OP_##SLOWOP, acc, b);                          \
+        if (G_UNLIKELY(acc == TM_EXC)) RAISE_FROM_INSN();                     \
+        DISPATCH();                                                           \
+    }
+    FIXNUM_CMPI(NUMEQI, ==, NUMEQ)
+    FIXNUM_CMPI(LTI, <, LT)
+    FIXNUM_CMPI(GTI, >, GT)
+    FIXNUM_CMPI(LEI, <=, LE)
+    FIXNUM_CMPI(GEI, >=, GE)
+
+    CASE(CALLG)
+    CASE(TCALLG) {
+        TmValue sym = K[*pc++];
+        acc = TM_SLOT(sym, TM_SYM_VALUE);
+        if (G_UNLIKELY(acc == TM_UNBOUND || tm_has_type(acc, TM_T_MACRO))) {
+            vm->fp = fp;
+            tm_error(n, NULL, acc == TM_UNBOUND ? "unbound variable"
+                                                : "syntax keyword used as a variable",
+                     tm_cons(n, sym, TM_NIL));
+            RAISE_FROM_INSN();
+        }
+        argc = A();
+        if (tm_insn_op(insn) == TM_OP_CALLG) {
+            fp = sp - (size_t)argc;
+        } else {
+            size_t from = sp - (size_t)argc;
+            if (from != fp)
+                memmove(&st[fp], &st[from], (size_t)argc * sizeof(TmValue));
+        }
+        goto apply;
+    }
 }
 
 /* Apply proc from C: a new bottom header on top of whatever runs now. */

@@ -15,9 +15,8 @@
  *       $(pkg-config --libs glib-2.0) -lgmp -lm -o build-fuzz/fuzz_reader
  *   build-fuzz/fuzz_reader -max_len=4096 -timeout=10 CORPUS_DIR
  *
- * One node lives for the whole run (a static, acceptable in a test
- * harness only); the collector runs between inputs, when no value is
- * held by C code.
+ * One node serves many inputs (a static, acceptable in a test harness
+ * only); the collector runs between inputs, when C code holds no value.
  */
 #include <stdlib.h>
 
@@ -30,9 +29,18 @@
  * exponential in the input size, as R7RS requires. */
 #define MAX_OUTPUT (1 << 16)
 
+/* Interned symbols live as long as their node, and every input interns
+ * new ones, so the node is replaced now and then to keep memory flat. */
 static TmNode *fuzz_node(void)
 {
     static TmNode *node;
+    static unsigned runs;
+    if (node && ++runs % 4096 == 0) {
+        TmWorld *w = node->world;
+        tm_node_free(node);
+        tm_world_free(w);
+        node = NULL;
+    }
     if (!node)
         node = tm_node_new(tm_world_real_new(1));
     return node;

@@ -73,7 +73,7 @@
 (test 'x (let-values (((a) (values 'x))) a))
 (test '(1 2 x) (let ((x 'x)) (let-values (((x y) (values 1 2)) ((z) (values x))) (list x y z))))
 (test '(1 2 2) (let*-values (((a b) (values 1 2)) ((c) (values b))) (list a b c)))
-(test '(y x) (let ((a 'a) (b 'b) (x 'x) (y 'y))
+(test '(x y) (let ((a 'a) (b 'b) (x 'x) (y 'y))
                (let*-values (((a b) (values x y)) ((x y) (values a b)))
                  (list a b))))
 (test '(4 1) (let-values (((q r) (floor/ 9 2))) (list q r)))
