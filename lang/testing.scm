@@ -25,8 +25,9 @@
 ;;;   (test-group name body ...)      prefixes test names with "name: "
 ;;;
 ;;; Comparison: equal?, except that an inexact expected number matches an
-;;; inexact actual number that is = to it or within a relative tolerance
-;;; of 1e-9 (NaN matches NaN); this applies inside lists and vectors too.
+;;; inexact actual number that is = to it or, both being finite, within a
+;;; relative tolerance of 1e-9 (NaN matches NaN); this applies inside lists
+;;; and vectors too.
 ;;; An exact expected number never matches an inexact one.
 ;;;
 ;;; The expected value is evaluated before the tested expression and is
@@ -65,8 +66,8 @@
            (inexact? actual)
            (or (= expected actual)
                (and (%test-nan? expected) (%test-nan? actual))
-               (and (not (%test-nan? expected))
-                    (not (%test-nan? actual))
+               (and (finite? expected)
+                    (finite? actual)
                     (<= (abs (- expected actual))
                         (* 1e-9 (max 1.0 (abs expected)))))))
       (equal? expected actual)))

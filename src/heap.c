@@ -208,6 +208,7 @@ static void mark_roots(Gc *g)
     vm->acc = forward(g, vm->acc);
     vm->underflow = forward(g, vm->underflow);
     vm->dynenv = forward(g, vm->dynenv);
+    vm->owner = forward(g, vm->owner);
     vm->pending = forward(g, vm->pending);
     /* well-known symbols and Scheme procedures the runtime calls */
     forward_range(g, n->sym, TM_S__COUNT);
@@ -217,6 +218,8 @@ static void mark_roots(Gc *g)
     n->param_in = forward(g, n->param_in);
     n->param_out = forward(g, n->param_out);
     n->param_err = forward(g, n->param_err);
+    /* the code cache (code by hash) and the port proxies of marshal.c */
+    n->marshal = forward(g, n->marshal);
     /* C locals registered while C code runs Scheme code */
     for (int i = 0; i < n->nroots; i++)
         *n->roots[i] = forward(g, *n->roots[i]);

@@ -21,7 +21,7 @@ extern const TmPrimDef tm_prims_vm[];
 
 static const TmPrimDef *const prim_tables[] = {
     tm_prims_vm, tm_prims_core, tm_prims_num, tm_prims_list,
-    tm_prims_string, tm_prims_io, tm_prims_process,
+    tm_prims_string, tm_prims_io, tm_prims_process, tm_prims_marshal,
 };
 
 static void define_global(TmNode *n, const char *name, TmValue v)
@@ -126,6 +126,7 @@ TmNode *tm_node_new(TmWorld *world)
         n->hooks[i] = TM_FALSE;
     n->command_line = TM_NIL;
     n->param_in = n->param_out = n->param_err = TM_FALSE;
+    n->marshal = TM_FALSE;
     n->prim_vector = TM_FALSE;
     n->lib_dir = TM_LIB_DIR;
     tm_vm_init(n);

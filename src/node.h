@@ -50,6 +50,7 @@ typedef struct TmVM {
     TmValue acc;               /* accumulator */
     TmValue underflow;         /* heap frame to return into at stack bottom */
     TmValue dynenv;            /* handlers, winders, parameters (a vector) */
+    TmValue owner;             /* the process whose call started this run */
     TmValue pending;           /* object a primitive raised (TM_EXC) */
     size_t pc;                 /* offset of the instruction being run, synced
                                   before primitive calls */
@@ -131,6 +132,7 @@ struct TmNode {
     uint64_t uid_counter;      /* record type uids etc. */
     TmValue command_line;      /* list of strings */
     TmValue param_in, param_out, param_err; /* current-*-port parameters */
+    TmValue marshal;           /* marshal.c: code cache and port proxies, or #f */
     GString *cname_ring[8];    /* scratch for tm_symbol_cname */
     unsigned cname_next;
     void *compiler_state;      /* compiler.c's scratch, NULL when idle */

@@ -32,6 +32,7 @@ extern const TmPrimDef tm_prims_list[];    /* prim_list.c: pairs, lists, vectors
 extern const TmPrimDef tm_prims_string[];  /* prim_string.c: chars, strings, symbols, bytevectors */
 extern const TmPrimDef tm_prims_io[];      /* prim_io.c: ports, files, console */
 extern const TmPrimDef tm_prims_process[]; /* process.c: spawn, send, links */
+extern const TmPrimDef tm_prims_marshal[]; /* marshal.c: object->u8vector, u8vector->object */
 
 /* Raise an error object (kind `error`) made of who, message, irritants.
  * Always returns TM_EXC. */

@@ -45,7 +45,7 @@ typedef struct {
     GString *out;
     TmPrintMode mode;
     size_t limit;         /* stop once out->len exceeds it; 0: never */
-    GHashTable *labels;   /* TmObj* on a cycle -> -1, or its label once printed */
+    GHashTable *labels;   /* TmObj* on a cycle -> -1, or its printed label */
     int next_label;
     GArray *todo;         /* Task, the next one last */
     GArray *events;       /* Event, for the pretty printer, or NULL */
@@ -106,7 +106,8 @@ static void find_cycles(Printer *pr, TmValue root, size_t budget)
     Visit first = { root, 0 };
     g_array_append_val(path, first);
     g_hash_table_insert(color, tm_obj(root), GINT_TO_POINTER(GRAY));
-    for (size_t steps = 0; path->len > 0 && (!budget || steps < budget); steps++) {
+    for (size_t steps = 0; path->len > 0 && (!budget || steps < budget);
+         steps++) {
         Visit *t = &g_array_index(path, Visit, path->len - 1);
         if (t->next == child_count(t->obj)) {
             g_hash_table_insert(color, tm_obj(t->obj), GINT_TO_POINTER(BLACK));
@@ -154,7 +155,8 @@ static bool emit_label(Printer *pr, TmValue v)
 
 /* ---- tasks and output ------------------------------------------------ */
 
-static void push(Printer *pr, TaskKind kind, TmValue v, size_t i, const char *text)
+static void push(Printer *pr, TaskKind kind, TmValue v, size_t i,
+                 const char *text)
 {
     Task t = { kind, v, i, text };
     g_array_append_val(pr->todo, t);
@@ -709,7 +711,8 @@ static size_t layout_open(Layout *l, size_t i)
     bool closed = close > i;
     size_t end = closed ? g_array_index(l->ev, Event, close).pos : l->flat->len;
     size_t width = columns(l->flat->str + e->pos, end - e->pos);
-    if (l->col + width <= PRETTY_WIDTH || l->col > PRETTY_WIDTH - 20 || !closed) {
+    if (!closed || l->col + width <= PRETTY_WIDTH ||
+        l->col > PRETTY_WIDTH - 20) {
         copy_to(l, end);
         return closed ? close : l->ev->len;
     }
@@ -738,8 +741,9 @@ static void layout_break(Layout *l)
 static void layout(const GString *flat, GArray *ev, GString *out)
 {
     const char *nl = strrchr(out->str, '\n');
+    const char *line = nl ? nl + 1 : out->str;
     Layout l = { flat, ev, match_groups(ev), out, NULL, 0, 0 };
-    l.col = columns(nl ? nl + 1 : out->str, out->len - (nl ? (size_t)(nl + 1 - out->str) : 0));
+    l.col = columns(line, out->len - (size_t)(line - out->str));
     l.groups = g_array_new(FALSE, FALSE, sizeof(Group));
     for (size_t i = 0; i < ev->len; i++) {
         const Event *e = &g_array_index(ev, Event, i);

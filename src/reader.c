@@ -99,7 +99,7 @@ static char *tok_text(Reader *r)
     return g_string_free(g, FALSE);
 }
 
-/* ---- characters ---------------------------------------------------------- */
+/* ---- characters -------------------------------------------------------- */
 
 static int32_t next(Reader *r) { return tm_port_read_char(r->p); }
 static int32_t peek(Reader *r) { return tm_port_peek_char(r->p); }
@@ -157,13 +157,16 @@ static bool parse_hex(const uint32_t *s, size_t len, uint32_t *out)
     return is_code_point(v);
 }
 
-/* ---- tokens ---------------------------------------------------------------- */
+/* ---- tokens ------------------------------------------------------------ */
 
 static void tok_reset(Reader *r) { g_array_set_size(r->tok, 0); }
 
 static void tok_add(Reader *r, uint32_t c) { g_array_append_val(r->tok, c); }
 
-static const uint32_t *tok_chars(Reader *r) { return (const uint32_t *)r->tok->data; }
+static const uint32_t *tok_chars(Reader *r)
+{
+    return (const uint32_t *)r->tok->data;
+}
 
 /* Append characters up to the next delimiter. */
 static void collect(Reader *r)
@@ -200,7 +203,7 @@ static void skip_space(Reader *r)
     }
 }
 
-/* ---- frames -------------------------------------------------------------- */
+/* ---- frames ------------------------------------------------------------ */
 
 static Frame *top(Reader *r)
 {
@@ -256,11 +259,13 @@ static const char *frame_name(FrameKind k)
     return "datum";
 }
 
-/* ---- datum labels -------------------------------------------------------- */
+/* ---- datum labels ------------------------------------------------------ */
 
 static Label *label_find(Reader *r, long k)
 {
-    return r->labels ? g_hash_table_lookup(r->labels, GINT_TO_POINTER(k)) : NULL;
+    if (!r->labels)
+        return NULL;
+    return g_hash_table_lookup(r->labels, GINT_TO_POINTER(k));
 }
 
 /* #k= : define the label and read its datum. */
@@ -347,7 +352,7 @@ static Kind read_label(Reader *r, TmValue *out)
     return fail(r, "bad # syntax: expected = or # after #%ld", k);
 }
 
-/* ---- strings, characters, symbols ------------------------------------------ */
+/* ---- strings, characters, symbols -------------------------------------- */
 
 /* After the backslash of a line continuation: \<intraline ws>*<newline>
  * <intraline ws>*.  c is the character after the backslash. */
@@ -454,10 +459,16 @@ static bool tok_has_nul(Reader *r)
     return false;
 }
 
-static TmValue tok_symbol(Reader *r, size_t len)
+/* Intern the first len characters of the token as a symbol or keyword. */
+static TmValue tok_intern(Reader *r, size_t len, bool keyword)
 {
-    TmValue name = tm_string_from_chars(r->n, tok_chars(r), len);
-    return tm_intern_string(r->n, name);
+    GString *g = g_string_sized_new(len + 1);
+    for (size_t i = 0; i < len; i++)
+        tm_utf8_append_char(g, tok_chars(r)[i]);
+    TmValue v = keyword ? tm_intern_keyword(r->n, g->str)
+                        : tm_intern(r->n, g->str);
+    g_string_free(g, TRUE);
+    return v;
 }
 
 static Kind read_bar_symbol(Reader *r, TmValue *out)
@@ -466,7 +477,7 @@ static Kind read_bar_symbol(Reader *r, TmValue *out)
         return K_ERROR;
     if (tok_has_nul(r))
         return fail(r, "symbol contains the character U+0000");
-    *out = tok_symbol(r, r->tok->len);
+    *out = tok_intern(r, r->tok->len, false);
     return K_VALUE;
 }
 
@@ -520,7 +531,7 @@ static Kind read_char(Reader *r, TmValue *out)
     return K_VALUE;
 }
 
-/* ---- # syntax -------------------------------------------------------------- */
+/* ---- # syntax ---------------------------------------------------------- */
 
 /* After #! : Gambit's special objects and the R7RS case directives.
  * "#!/..." is a script's first line and reads as a comment. */
@@ -619,7 +630,7 @@ static Kind read_hash(Reader *r, TmValue *out)
     return read_hash_token(r, out);
 }
 
-/* ---- atoms ----------------------------------------------------------------- */
+/* ---- atoms ------------------------------------------------------------- */
 
 /* Only these can start a number without a # prefix. */
 static bool number_start(uint32_t c)
@@ -631,16 +642,6 @@ static bool number_start(uint32_t c)
 static bool is_keyword_token(const uint32_t *c, size_t len)
 {
     return len >= 2 && c[len - 1] == ':' && c[len - 2] != ':';
-}
-
-static TmValue tok_keyword(Reader *r)
-{
-    GString *g = g_string_new(NULL);
-    for (guint i = 0; i + 1 < r->tok->len; i++)
-        tm_utf8_append_char(g, tok_chars(r)[i]);
-    TmValue k = tm_intern_keyword(r->n, g->str);
-    g_string_free(g, TRUE);
-    return k;
 }
 
 /* A token starting with c: the dot, a number, a keyword or a symbol. */
@@ -664,7 +665,10 @@ static Kind read_atom(Reader *r, int32_t c, TmValue *out)
     }
     if (tok_has_nul(r))
         return fail(r, "symbol contains the character U+0000");
-    *out = is_keyword_token(s, len) ? tok_keyword(r) : tok_symbol(r, len);
+    if (is_keyword_token(s, len))
+        *out = tok_intern(r, len - 1, true);
+    else
+        *out = tok_intern(r, len, false);
     return K_VALUE;
 }
 

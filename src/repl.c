@@ -197,23 +197,25 @@ static void leave(Repl *r, int status)
     r->status = status;
 }
 
-/* The entry is complete (or hopeless): show its outcome, start afresh. */
+/* The entry is complete (or hopeless): show its outcome, start afresh.
+ * v is printed before anything else can allocate, as nothing roots it. */
 static void finish_entry(Repl *r, TmEvalStatus st, TmValue v, gint64 t0)
 {
     gint64 t1 = g_get_monotonic_time();
-    g_string_truncate(r->text, 0);
-    tm_node_flush(r->node);
-    if (st == TM_EVAL_EXIT)
-        leave(r, tm_node_exit_code(r->node));
-    else if (st == TM_EVAL_OK)
+    if (st == TM_EVAL_OK)
         tm_repl_print_value(r->node, v);
+    else if (st == TM_EVAL_EXIT)
+        leave(r, tm_node_exit_code(r->node));
+    tm_node_flush(r->node);
     if (r->timed && st != TM_EVAL_EXIT)
         say(r->node, "; %.3f ms\n", (double)(t1 - t0) / 1000.0);
+    g_string_truncate(r->text, 0);
     r->timed = false;
 }
 
 /* Add a line to the entry and evaluate the entry if it is complete.
- * tm_node_eval_string reads every datum before evaluating any, so an
+ * This relies on the contract of tm_node_eval_string: it answers
+ * TM_EVAL_INCOMPLETE before evaluating any datum of the text, so an
  * incomplete entry has had no effect and is simply read again, whole,
  * with the next line. */
 static void feed(Repl *r, const char *line)

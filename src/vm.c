@@ -59,6 +59,7 @@ void tm_vm_init(TmNode *n)
     vm->stack = g_new0(TmValue, vm->stack_size);
     vm->clo = TM_FALSE;
     vm->acc = TM_FALSE;
+    vm->owner = TM_FALSE;
     vm->underflow = TM_FALSE;
     vm->pending = TM_FALSE;
     vm->backtrace = g_string_new(NULL);
@@ -382,8 +383,8 @@ static TmValue run(TmNode *n, TmValue proc, int argc, size_t base)
     TmValue *K = NULL;
     uint32_t insn;
     const TmPrimDef *def;
-    TmValue owner = n->sched.current;
     bool may_switch = vm->depth == 1;
+#define owner (vm->owner) /* a register the collector updates */
 
 apply:
     /* acc: the procedure; argc arguments at st[fp..]; header below fp */
@@ -885,6 +886,7 @@ schedule: {
         DISPATCH();
     }
     CASE(HALT) goto escape;
+#undef owner
     CASE(PUSHL) acc = st[fp + (size_t)A()]; st[sp++] = acc; DISPATCH();
 
 #define FIXNUM_CMPI(OPNAME, CMP, SLOWOP)                                       \
@@ -933,7 +935,7 @@ TmValue tm_vm_apply(TmNode *n, TmValue proc, int argc, const TmValue *argv)
 {
     TmVM *vm = &n->vm;
     size_t saved_sp = vm->sp, saved_fp = vm->fp;
-    TmValue saved_clo = vm->clo, saved_under = vm->underflow;
+    TmValue saved_clo = vm->clo, saved_under = vm->underflow, saved_owner = vm->owner;
     size_t base = vm->sp;
     if (base + HDR + (size_t)argc + 64 >= vm->stack_size) {
         tm_errorf(n, NULL, "too deeply nested evaluation");
@@ -951,8 +953,12 @@ TmValue tm_vm_apply(TmNode *n, TmValue proc, int argc, const TmValue *argv)
     vm->depth++;
     tm_root_push(n, &saved_clo);
     tm_root_push(n, &saved_under);
+    tm_root_push(n, &saved_owner);
+    tm_root_push(n, &proc);
+    vm->owner = n->sched.current;
     TmValue r = run(n, proc, argc, base);
-    tm_root_pop(n, 2);
+    tm_root_pop(n, 4);
+    vm->owner = saved_owner;
     vm->depth--;
     vm->sp = saved_sp;
     vm->fp = saved_fp;

@@ -14,6 +14,7 @@
 """
 
 import difflib
+import os
 import re
 
 import pytest
@@ -131,3 +132,52 @@ def test_output(path):
             "%s\n\n%s" % ("\n".join("* " + p for p in problems), result.describe()),
             pytrace=False,
         )
+
+
+# ---------------------------------------------------------------------------
+# Checks of the harness itself (they do not run the interpreter).
+
+
+def test_harness_parses_directives(tmp_path):
+    source = tmp_path / "sample.scm"
+    source.write_text(
+        ";;; a comment: not a directive\n"
+        ";; expect: first line\n"
+        ";; expect:\n"
+        ";; expect:  two spaces\n"
+        ";; expect-exit: nonzero\n"
+        ";; expect-stderr-contains: boom\n"
+        ";; expect-stderr-matches: file\\.scm:5:[0-9]+\n"
+        ";; args: a \"b c\"\n"
+        ";; args: d\n"
+        ";; stdin: input line\n"
+        ";; env: NAME=value with spaces\n"
+        ";; expect-count: 7\n"
+        "(display \"x\") ; expect: not a directive (code before the comment)\n",
+        encoding="utf-8",
+    )
+    d = parse_directives(source)
+    assert d.expect == ["first line", "", " two spaces"]
+    assert d.exit == "nonzero"
+    assert d.stderr_contains == ["boom"]
+    assert d.stderr_matches == ["file\\.scm:5:[0-9]+"]
+    assert d.args == ["a", "b c", "d"]
+    assert d.stdin == ["input line"]
+    assert d.env == {"NAME": "value with spaces"}
+    assert d.expect_count == 7
+
+
+def test_harness_defaults(tmp_path):
+    source = tmp_path / "plain.scm"
+    source.write_text("(display 1)\n", encoding="utf-8")
+    d = parse_directives(source)
+    assert d.expect == [] and d.exit == "0" and d.expect_count is None and d.args == []
+
+
+def test_harness_collected_the_corpus():
+    if os.environ.get("TERMITE_TEST_FILTER"):
+        pytest.skip("TERMITE_TEST_FILTER is set")
+    assert len(LANG_FILES) >= 25
+    assert len(OUTPUT_FILES) >= 15
+    for path in LANG_FILES:
+        assert parse_directives(path).expect_count is not None, "%s has no ';; expect-count:'" % path

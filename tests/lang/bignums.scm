@@ -1,5 +1,5 @@
 ;;; bignums.scm -- fixnums overflow transparently into bignums.
-;; expect-count: 0
+;; expect-count: 66
 
 (define (fact n) (if (= n 0) 1 (* n (fact (- n 1)))))
 

@@ -1,6 +1,6 @@
 ;;; binding-forms.scm -- define, let family, internal definitions,
 ;;; let-values & co, top-level redefinition.
-;; expect-count: 0
+;; expect-count: 53
 
 ;; top-level define and redefinition
 (define x 1)

@@ -1,5 +1,5 @@
 ;;; bytevectors.scm -- immutable bytevectors (u8vectors).
-;; expect-count: 0
+;; expect-count: 48
 
 (test #u8(1 2 3) (bytevector 1 2 3))
 (test #u8() (bytevector))

@@ -1,5 +1,5 @@
 ;;; chars-strings.scm -- characters and (immutable) strings, with Unicode.
-;; expect-count: 0
+;; expect-count: 125
 
 ;; characters
 (test 97 (char->integer #\a))

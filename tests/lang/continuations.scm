@@ -1,6 +1,6 @@
 ;;; continuations.scm -- escaping and re-entrant call/cc, generators built
 ;;; from continuations (without mutation), dynamic-wind ordering.
-;; expect-count: 0
+;; expect-count: 36
 
 ;; escaping
 (test 42 (call/cc (lambda (k) (+ 1 (k 42)))))

@@ -1,5 +1,5 @@
 ;;; deep-recursion.scm -- non-tail recursion 1,000,000 deep.
-;; expect-count: 0
+;; expect-count: 26
 
 (define (count n) (if (= n 0) 0 (+ 1 (count (- n 1)))))
 (define (build n) (if (= n 0) '() (cons n (build (- n 1)))))

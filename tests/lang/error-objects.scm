@@ -1,6 +1,6 @@
 ;;; error-objects.scm -- primitive errors raise catchable error objects
 ;;; with useful messages.
-;; expect-count: 0
+;; expect-count: 40
 
 (define (condition-of thunk)
   (with-exception-catcher (lambda (e) e) (lambda () (thunk) 'no-error)))

@@ -1,5 +1,5 @@
 ;;; eval-load.scm -- eval and load.
-;; expect-count: 0
+;; expect-count: 33
 
 (define-syntax twice (syntax-rules () ((_ e) (list e e))))
 (define (global-fn x) (* x 3))

@@ -1,6 +1,6 @@
 ;;; exceptions.scm -- raise, error, with-exception-handler,
 ;;; with-exception-catcher, raise-continuable, guard (paper section 4.7).
-;; expect-count: 0
+;; expect-count: 62
 
 ;; the two examples of the paper, section 4.7
 (test '(42)

@@ -1,5 +1,5 @@
 ;;; file-ports.scm -- file ports: writing, reading back, deleting.
-;; expect-count: 0
+;; expect-count: 19
 
 (define tmp-base
   (string-append "/tmp/termite-test-"

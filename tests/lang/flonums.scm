@@ -1,5 +1,5 @@
 ;;; flonums.scm -- inexact reals: arithmetic, printing, reading.
-;; expect-count: 0
+;; expect-count: 87
 
 (define (round-trips? x) (eqv? x (string->number (number->string x))))
 

@@ -1,6 +1,6 @@
 ;;; lambda-optional-key.scm -- lambda, rest arguments, and Gambit-style
 ;;; #!optional / #!key parameters with defaults.
-;; expect-count: 0
+;; expect-count: 63
 
 (test 9 ((lambda (x) (* x x)) 3))
 (test 42 ((lambda () 42)))
@@ -83,3 +83,31 @@
 (test-error (opt-two 1 2 3))
 (test-error (key-a z: 1))
 (test-error (key-a x:))
+
+;; case-lambda
+(define plus
+  (case-lambda
+    (() 0)
+    ((x) x)
+    ((x y) (+ x y))
+    ((x y . rest) (apply plus (+ x y) rest))))
+(test 0 (plus))
+(test 1 (plus 1))
+(test 3 (plus 1 2))
+(test 10 (plus 1 2 3 4))
+(define range
+  (case-lambda
+    ((e) (range 0 e))
+    ((b e) (do ((r '() (cons e r))
+                (e (- e 1) (- e 1)))
+               ((< e b) r)))))
+(test '(0 1 2) (range 3))
+(test '(3 4) (range 3 5))
+(test '(rest (2 3)) ((case-lambda ((a) 'one-arg) ((a . r) (list 'rest r))) 'x 2 3))
+(test 'one-arg ((case-lambda ((a) 'one-arg) ((a . r) (list 'rest r))) 'x))
+(test 'first ((case-lambda ((a) 'first) ((b) 'second)) 1))
+(test #t (procedure? plus))
+(define only-two (case-lambda ((a b) (list a b))))
+(test '(1 2) (only-two 1 2))
+(test-error (only-two 1))
+(test-error (only-two 1 2 3))

@@ -3,7 +3,7 @@
 ;;;
 ;;; The forms are evaluated with eval so that it does not matter whether
 ;;; the implementation rejects them while compiling or while running.
-;; expect-count: 0
+;; expect-count: 39
 
 (define (string-search needle haystack)
   (let ((n (string-length needle)) (h (string-length haystack)))

@@ -1,5 +1,5 @@
 ;;; parameters.scm -- make-parameter (with converters) and parameterize.
-;; expect-count: 0
+;; expect-count: 27
 
 (define p (make-parameter 10))
 (define q (make-parameter 5 (lambda (x) (* x 2))))

@@ -1,5 +1,5 @@
 ;;; promises.scm -- delay, force, make-promise, delay-force, promise?.
-;; expect-count: 0
+;; expect-count: 23
 
 (test 3 (force (delay (+ 1 2))))
 (test '(3 3) (let ((p (delay (+ 1 2)))) (list (force p) (force p))))

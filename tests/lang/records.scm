@@ -1,6 +1,6 @@
 ;;; records.scm -- define-record-type (constructor, predicate, accessors;
 ;;; mutator clauses are rejected).
-;; expect-count: 0
+;; expect-count: 37
 
 (define-record-type point
   (make-point x y)

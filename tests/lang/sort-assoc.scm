@@ -1,6 +1,6 @@
 ;;; sort-assoc.scm -- sort / list-sort (Gambit / SRFI 132 argument order),
 ;;; association lists and member.
-;; expect-count: 0
+;; expect-count: 32
 
 (define (sorted? l less?)
   (or (null? l) (null? (cdr l))

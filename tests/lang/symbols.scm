@@ -1,5 +1,5 @@
 ;;; symbols.scm -- case-sensitive symbols.
-;; expect-count: 0
+;; expect-count: 44
 
 (test #t (symbol? 'a))
 (test #t (symbol? 'hello-world))

@@ -1,5 +1,5 @@
 ;;; system.scm -- command-line, environment variables, features.
-;; expect-count: 0
+;; expect-count: 12
 
 (test-assert (list? (command-line)))
 (test-assert (pair? (command-line)))

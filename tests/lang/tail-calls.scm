@@ -1,5 +1,5 @@
 ;;; tail-calls.scm -- proper tail calls in every tail context.
-;; expect-count: 0
+;; expect-count: 31
 
 (define big 1000000)
 

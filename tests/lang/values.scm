@@ -1,5 +1,5 @@
 ;;; values.scm -- multiple values.
-;; expect-count: 0
+;; expect-count: 31
 
 (test 3 (call-with-values (lambda () (values 1 2)) +))
 (test '() (call-with-values (lambda () (values)) list))

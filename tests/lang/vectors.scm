@@ -1,5 +1,5 @@
 ;;; vectors.scm -- immutable vectors.
-;; expect-count: 0
+;; expect-count: 50
 
 (test #(1 2 3) (vector 1 2 3))
 (test #() (vector))

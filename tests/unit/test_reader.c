@@ -27,7 +27,7 @@ static void teardown(Fixture *f, gconstpointer data)
     tm_world_free(f->w);
 }
 
-/* ---- helpers ------------------------------------------------------------ */
+/* ---- helpers ----------------------------------------------------------- */
 
 static TmValue open_text(TmNode *n, const char *text)
 {
@@ -111,7 +111,7 @@ static bool is_sym(TmNode *n, TmValue v, const char *name)
     return v == sym(n, name);
 }
 
-/* ---- atoms -------------------------------------------------------------- */
+/* ---- atoms ------------------------------------------------------------- */
 
 static void test_fixnum(Fixture *f, gconstpointer d)
 {
@@ -201,7 +201,8 @@ static void test_string(Fixture *f, gconstpointer d)
     g_assert_cmpmem(tm_string_chars(s), sizeof want, want, sizeof want);
     check_rt(n, "\"a\\nb\"", "\"a\\nb\"");
     check_rt(n, "\"\\a\\x1b;\"", "\"\\x7;\\x1B;\"");
-    check_rt(n, "\"tab\\there \\\"q\\\" \\\\\"", "\"tab\\there \\\"q\\\" \\\\\"");
+    check_rt(n, "\"tab\\there \\\"q\\\" \\\\\"",
+             "\"tab\\there \\\"q\\\" \\\\\"");
     check_rt(n, "\"λ→\"", "\"λ→\"");
     check_rt(n, "\"\"", "\"\"");
     check_rt(n, "\"a|b\"", "\"a|b\"");
@@ -279,7 +280,7 @@ static void test_gambit_objects(Fixture *f, gconstpointer d)
     g_assert_true(tm_read(n, open_text(n, "#!eof"), NULL) == TM_EOF);
 }
 
-/* ---- lists and vectors ----------------------------------------------------- */
+/* ---- lists and vectors ------------------------------------------------- */
 
 static void test_list_proper(Fixture *f, gconstpointer d)
 {
@@ -422,7 +423,7 @@ static void test_comments(Fixture *f, gconstpointer d)
     check_rt(n, "#!fold-case x", "x");
     check_rt(n, "#!no-fold-case X", "X");
     check_rt(n, "#!/usr/bin/env termite\n(main)", "(main)");
-    g_assert_true(tm_read(n, open_text(n, " ; only a comment"), NULL) == TM_EOF);
+    g_assert_true(tm_read(n, open_text(n, " ; comment"), NULL) == TM_EOF);
     g_assert_true(tm_read(n, open_text(n, "#| x |#"), NULL) == TM_EOF);
     g_assert_true(tm_read(n, open_text(n, ""), NULL) == TM_EOF);
 }
@@ -441,7 +442,7 @@ static void test_sequence(Fixture *f, gconstpointer d)
     g_assert_true(tm_read(n, port, NULL) == TM_EOF);
 }
 
-/* ---- datum labels ------------------------------------------------------- */
+/* ---- datum labels ------------------------------------------------------ */
 
 static void test_label_shared(Fixture *f, gconstpointer d)
 {
@@ -507,7 +508,7 @@ static void test_label_roundtrip(Fixture *f, gconstpointer d)
     }
 }
 
-/* ---- source map ------------------------------------------------------------ */
+/* ---- source map -------------------------------------------------------- */
 
 static void test_source_map(Fixture *f, gconstpointer d)
 {
@@ -536,7 +537,7 @@ static void test_source_map(Fixture *f, gconstpointer d)
     tm_source_map_free(m);
 }
 
-/* ---- errors ------------------------------------------------------------- */
+/* ---- errors ------------------------------------------------------------ */
 
 static void test_errors(Fixture *f, gconstpointer d)
 {

@@ -1,0 +1,87 @@
+#!/usr/bin/env gsi-script
+;; Gambit Scheme 4.9 version of bench/scheme/ring.scm, with Gambit's own
+;; threads and mailboxes: (thread-start! (make-thread thunk)) for spawn,
+;; (current-thread) for self, thread-send for !, thread-receive for ?.
+;; Run: gsi ring.scm [args]   or   gsc -exe -o ring ring.scm && ./ring [args]
+;; Safe declarations only (generic arithmetic, no (not safe), no (fixnum)).
+(declare (standard-bindings) (extended-bindings) (block))
+
+;; ring (paper Figure 3): a ring of N threads (default 250000) passing a
+;; counter K; same protocol as bench/scheme/ring.scm (see the comments
+;; there).  result = floor(K/N) + 2.  us-per-op = microseconds per thread.
+
+(define (spawn thunk) (thread-start! (make-thread thunk)))
+
+(define (ring-node first i n special main)
+  (relay (if (= i (- n 1))
+             (begin (thread-send main 'ready) first)
+             (spawn (lambda () (ring-node first (+ i 1) n special main))))
+         (= i special)
+         main
+         1))
+
+(define (relay next special? main count)
+  (let ((k (thread-receive)))
+    (if (> k 0)
+        (begin
+          (thread-send next (- k 1))
+          (relay next special? main (+ count 1)))
+        (begin
+          (thread-send next 0)
+          (if special?
+              (begin
+                (thread-receive)
+                (thread-send main (+ count 1))))))))
+
+;; ---- helpers shared by the concurrency benchmarks (bench/README.md) ----
+
+;; (bench-arg i default): argument i (0-based) after the script name, if it
+;; is a number; otherwise default.
+(define (nth-number lst i default)
+  (cond ((null? lst) default)
+        ((= i 0) (let ((v (string->number (car lst)))) (if v v default)))
+        (else (nth-number (cdr lst) (- i 1) default))))
+
+(define (bench-arg i default)
+  (let ((args (command-line)))
+    (if (pair? args) (nth-number (cdr args) i default) default)))
+
+(define (elapsed-us t0 t1)
+  (quotient (* (- t1 t0) 1000000) (jiffies-per-second)))
+
+;; Display num/den (exact non-negative integers, den > 0) rounded to 3 decimals.
+(define (display-3 num den)
+  (let* ((scaled (quotient (+ (* num 1000) (quotient den 2)) den))
+         (frac (remainder scaled 1000)))
+    (display (quotient scaled 1000))
+    (display (if (< frac 10) ".00" (if (< frac 100) ".0" ".")))
+    (display frac)))
+
+;; key: num/den
+(define (report-ratio key num den)
+  (display key)
+  (display ": ")
+  (display-3 num den)
+  (newline))
+
+(define (report-value key v)
+  (display key)
+  (display ": ")
+  (display v)
+  (newline))
+
+(define (report result us)
+  (report-value "result" result)
+  (report-value "time-ms" (quotient us 1000)))
+
+(let* ((k (bench-arg 0 0))
+       (n (bench-arg 1 250000))
+       (main (current-thread))
+       (t0 (current-jiffy))
+       (first (spawn (lambda () (ring-node (current-thread) 0 n (remainder k n) main))))
+       (ready (thread-receive))
+       (r (begin (thread-send first k) (thread-receive)))
+       (t1 (current-jiffy))
+       (us (elapsed-us t0 t1)))
+  (report r us)
+  (report-ratio "us-per-op" us n))

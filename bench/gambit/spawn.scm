@@ -1,0 +1,69 @@
+#!/usr/bin/env gsi-script
+;; Gambit Scheme 4.9 version of bench/scheme/spawn.scm, with Gambit's own
+;; threads and mailboxes: (thread-start! (make-thread thunk)) for spawn,
+;; (current-thread) for self, thread-send for !, thread-receive for ?.
+;; Run: gsi spawn.scm [args]   or   gsc -exe -o spawn spawn.scm && ./spawn [args]
+;; Safe declarations only (generic arithmetic, no (not safe), no (fixnum)).
+(declare (standard-bindings) (extended-bindings) (block))
+
+;; spawn (paper Figure 2): a chain of N threads; each creates the next and
+;; terminates; the last one sends N to the primordial thread.
+;; us-per-op = microseconds per thread.  result = N.
+
+(define (spawn thunk) (thread-start! (make-thread thunk)))
+
+(define (chain i n main)
+  (if (< i n)
+      (spawn (lambda () (chain (+ i 1) n main)))
+      (thread-send main i)))
+
+;; ---- helpers shared by the concurrency benchmarks (bench/README.md) ----
+
+;; (bench-arg i default): argument i (0-based) after the script name, if it
+;; is a number; otherwise default.
+(define (nth-number lst i default)
+  (cond ((null? lst) default)
+        ((= i 0) (let ((v (string->number (car lst)))) (if v v default)))
+        (else (nth-number (cdr lst) (- i 1) default))))
+
+(define (bench-arg i default)
+  (let ((args (command-line)))
+    (if (pair? args) (nth-number (cdr args) i default) default)))
+
+(define (elapsed-us t0 t1)
+  (quotient (* (- t1 t0) 1000000) (jiffies-per-second)))
+
+;; Display num/den (exact non-negative integers, den > 0) rounded to 3 decimals.
+(define (display-3 num den)
+  (let* ((scaled (quotient (+ (* num 1000) (quotient den 2)) den))
+         (frac (remainder scaled 1000)))
+    (display (quotient scaled 1000))
+    (display (if (< frac 10) ".00" (if (< frac 100) ".0" ".")))
+    (display frac)))
+
+;; key: num/den
+(define (report-ratio key num den)
+  (display key)
+  (display ": ")
+  (display-3 num den)
+  (newline))
+
+(define (report-value key v)
+  (display key)
+  (display ": ")
+  (display v)
+  (newline))
+
+(define (report result us)
+  (report-value "result" result)
+  (report-value "time-ms" (quotient us 1000)))
+
+(let* ((n (bench-arg 0 1000000))
+       (main (current-thread))
+       (t0 (current-jiffy))
+       (r (begin (spawn (lambda () (chain 1 n main)))
+                 (thread-receive)))
+       (t1 (current-jiffy))
+       (us (elapsed-us t0 t1)))
+  (report r us)
+  (report-ratio "us-per-op" us n))

@@ -1,0 +1,5 @@
+;;; hello.scm -- the smallest program.
+;; expect: Hello, world!
+
+(display "Hello, world!")
+(newline)
