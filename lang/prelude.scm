@@ -505,6 +505,13 @@
         (lambda () (parameterize ((current-output-port port)) (thunk)))
       (lambda results (close-port port) (apply values results)))))
 
+;; exit runs the after thunks of the dynamic-wind extents it leaves.
+(define (exit #!optional (code #t))
+  (%wind-to '())
+  (%exit code))
+
+(define emergency-exit %exit)
+
 ;;; ---- eval and load ---------------------------------------------------------------------------
 
 (define (eval expr #!optional env) ((%compile expr)))

@@ -57,10 +57,11 @@
   (let ((deadline (%deadline timeout)))
     (%recv-reset)
     (let loop ()
-      (let ((m (%recv-peek deadline)))
+      (let* ((m (%recv-peek deadline))
+             (pos (%recv-save)))
         (cond ((eq? m %timeout) (%timeout-result default))
-              ((pred m) (%recv-take) m)
-              (else (%recv-advance) (loop)))))))
+              ((pred m) (%recv-restore pos) (%recv-take) m)
+              (else (%recv-restore pos) (%recv-advance) (loop)))))))
 
 ;; (!? pid msg [timeout [default]]): send (self tag msg) and wait for the
 ;; reply (tag reply).  Messages that were in the mailbox before the tag was
@@ -144,16 +145,19 @@
          (clauses (filter (lambda (c) (not (%after-clause? c))) clauses))
          (m (gensym 'msg))
          (loop (gensym 'loop))
+         (pos (gensym 'pos))
          (deadline (gensym 'deadline)))
     `(let ((,deadline (%deadline ,(if after (cadr after) #f))))
        (%recv-reset)
        (let ,loop ()
-         (let ((,m (%recv-peek ,deadline)))
+         (let* ((,m (%recv-peek ,deadline))
+                (,pos (%recv-save)))
            (if (eq? ,m %timeout)
                ,(if after `(begin ,@(cddr after)) `(raise 'timeout))
                ,(%match-code clauses m
-                             (lambda (body) `(begin (%recv-take) ,body))
-                             `(begin (%recv-advance) (,loop)))))))))
+                             (lambda (body)
+                               `(begin (%recv-restore ,pos) (%recv-take) ,body))
+                             `(begin (%recv-restore ,pos) (%recv-advance) (,loop)))))))))
 
 ;;; ---- state as processes (paper 4.6) ------------------------------------------
 
@@ -187,3 +191,32 @@
 (define (info . args) (%log 'info args))
 (define (warning . args) (%log 'warning args))
 (define (debug . args) (%log 'debug args))
+
+;;; ---- port proxies (paper 3.1) ------------------------------------------------
+;;; A port sent in a message travels as the pid of a process running this
+;;; loop on the port's node.  Request (from tag (op arg ...)), reply
+;;; (tag result); the port is the last argument of op.
+
+(define %port-proxy-operations
+  (list (cons 'read-char read-char) (cons 'peek-char peek-char)
+        (cons 'read-line read-line) (cons 'read read)
+        (cons 'char-ready? char-ready?) (cons 'write-char write-char)
+        (cons 'write-string write-string) (cons 'write write)
+        (cons 'display display) (cons 'newline newline)
+        (cons 'flush-output-port flush-output-port)
+        (cons 'get-output-string get-output-string)
+        (cons 'close-port close-port)))
+
+(define (%port-proxy-loop port)
+  (let loop ()
+    (recv
+     ((from tag (op . args))
+      (let ((entry (assq op %port-proxy-operations)))
+        (! from (list tag (with-exception-catcher
+                           (lambda (e) (list 'port-proxy-error e))
+                           (lambda ()
+                             (if entry
+                                 (apply (cdr entry) (append args (list port)))
+                                 (error "port proxy: unknown operation" op))))))))
+     (_ #f))
+    (loop)))

@@ -368,61 +368,72 @@ bool tm_eqv(TmValue a, TmValue b)
     }
 }
 
-/* equal? recurses on the car and loops on the cdr, so long lists do not
- * deepen the C stack; deep car nesting is bounded by `depth`. */
-static bool equal_rec(TmValue a, TmValue b, int depth)
+/* Compare two leaves (anything but pairs, vectors, records, values and
+ * identifiers); *push is set when the children must be compared. */
+static bool equal_shallow(TmValue a, TmValue b, bool *push)
 {
-    for (;;) {
-        if (tm_eqv(a, b))
-            return true;
-        if (!tm_is_obj(a) || !tm_is_obj(b) || depth > 100000)
-            return false;
-        TmType t = tm_obj_type(a);
-        if (t != tm_obj_type(b))
-            return false;
-        switch (t) {
-        case TM_T_PAIR:
-            if (!equal_rec(tm_car(a), tm_car(b), depth + 1))
-                return false;
-            a = tm_cdr(a);
-            b = tm_cdr(b);
-            continue;
-        case TM_T_STRING:
-            return tm_string_equal(a, b);
-        case TM_T_BYTEVECTOR:
-            return tm_bytevector_length(a) == tm_bytevector_length(b) &&
-                   memcmp(tm_bytevector_data(a), tm_bytevector_data(b),
-                          tm_bytevector_length(a)) == 0;
-        case TM_T_VECTOR:
-        case TM_T_RECORD:
-        case TM_T_VALUES: {
-            size_t len = tm_obj_size(a);
-            if (len != tm_obj_size(b))
-                return false;
-            for (size_t i = 0; i < len; i++)
-                if (!equal_rec(TM_SLOT(a, i), TM_SLOT(b, i), depth + 1))
-                    return false;
-            return true;
-        }
-        case TM_T_PID:
-        case TM_T_TAG:
-        case TM_T_NODEREF: {
-            /* identifiers compare by content: they may be copies */
-            size_t len = tm_obj_size(a);
-            if (len != tm_obj_size(b))
-                return false;
-            for (size_t i = 0; i < len; i++)
-                if (!equal_rec(TM_SLOT(a, i), TM_SLOT(b, i), depth + 1))
-                    return false;
-            return true;
-        }
-        default:
-            return false;
-        }
+    *push = false;
+    if (tm_eqv(a, b))
+        return true;
+    if (!tm_is_obj(a) || !tm_is_obj(b) || tm_obj_type(a) != tm_obj_type(b))
+        return false;
+    switch (tm_obj_type(a)) {
+    case TM_T_STRING:
+        return tm_string_equal(a, b);
+    case TM_T_BYTEVECTOR:
+        return tm_bytevector_length(a) == tm_bytevector_length(b) &&
+               memcmp(tm_bytevector_data(a), tm_bytevector_data(b),
+                      tm_bytevector_length(a)) == 0;
+    case TM_T_PAIR:
+    case TM_T_VECTOR:
+    case TM_T_RECORD:
+    case TM_T_VALUES:
+    case TM_T_PID:
+    case TM_T_TAG:
+    case TM_T_NODEREF:
+        *push = true;
+        return tm_obj_size(a) == tm_obj_size(b);
+    default:
+        return false;
     }
 }
 
-bool tm_equal(TmValue a, TmValue b) { return equal_rec(a, b, 0); }
+/* equal? with an explicit stack of pending pairs of values, so deep data
+ * cannot overflow the C stack.  Pids compare by node and number only. */
+bool tm_equal(TmValue a, TmValue b)
+{
+    GArray *todo = g_array_new(FALSE, FALSE, sizeof(TmValue));
+    bool result = true;
+    /* cyclic data would not terminate: give up after a bound (R7RS asks
+     * equal? to terminate; a bisimulation check is future work) */
+    for (uint64_t steps = 0;; steps++) {
+        bool push;
+        if (steps > 50000000) {
+            result = false;
+            break;
+        }
+        if (!equal_shallow(a, b, &push)) {
+            result = false;
+            break;
+        }
+        if (push) {
+            size_t len = tm_obj_size(a);
+            if (tm_obj_type(a) == TM_T_PID)
+                len = 2;
+            for (size_t i = len; i-- > 0;) {
+                g_array_append_val(todo, TM_SLOT(a, i));
+                g_array_append_val(todo, TM_SLOT(b, i));
+            }
+        }
+        if (todo->len == 0)
+            break;
+        b = g_array_index(todo, TmValue, todo->len - 1);
+        a = g_array_index(todo, TmValue, todo->len - 2);
+        g_array_set_size(todo, todo->len - 2);
+    }
+    g_array_free(todo, TRUE);
+    return result;
+}
 
 const char *tm_type_name(TmValue v)
 {

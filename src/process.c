@@ -5,6 +5,7 @@
 #include "process.h"
 
 #include "heap.h"
+#include "num.h"
 #include "prims.h"
 #include "printer.h"
 #include "termite.h"
@@ -465,6 +466,17 @@ TM_PRIM(p_recv_advance)
     return TM_VOID;
 }
 
+/* The scan position, saved around a receive's guard and body, which may
+ * run receives of their own. */
+TM_PRIM(p_recv_save) { TM_UNUSED_ARGS; return TM_SLOT(CURRENT, TM_PROC_SCAN); }
+
+TM_PRIM(p_recv_restore)
+{
+    TM_UNUSED_ARGS;
+    tm_write(n, CURRENT, TM_PROC_SCAN, argv[0]);
+    return TM_VOID;
+}
+
 TM_PRIM(p_recv_take)
 {
     TM_UNUSED_ARGS;
@@ -481,13 +493,9 @@ TM_PRIM(p_deadline)
     TmValue t = argv[0];
     if (t == TM_FALSE || t == TM_DEFAULT)
         return TM_FALSE;
-    double secs;
-    if (tm_is_fixnum(t))
-        secs = (double)tm_fixval(t);
-    else if (tm_is_flonum(t))
-        secs = tm_flonum_value(t);
-    else
+    if (!tm_is_number(t))
         return tm_type_error(n, "receive", 1, "timeout in seconds", t);
+    double secs = tm_num_to_double(t);
     if (secs != secs || secs < 0)
         return tm_type_error(n, "receive", 1, "non-negative timeout", t);
     if (secs > 1e9) /* effectively forever */
@@ -663,6 +671,8 @@ const TmPrimDef tm_prims_process[] = {
     {"%recv-reset-from", p_recv_reset_from, 1, 1, 0},
     {"%recv-advance", p_recv_advance, 0, 0, 0},
     {"%recv-take", p_recv_take, 0, 0, 0},
+    {"%recv-save", p_recv_save, 0, 0, 0},
+    {"%recv-restore", p_recv_restore, 1, 1, 0},
     {"%deadline", p_deadline, 1, 1, 0},
     {"%timeout-marker", p_timeout_marker, 0, 0, 0},
     {"current-node", p_current_node, 0, 0, 0},

@@ -42,8 +42,8 @@ const TmPrimDef tm_prims_vm[] = {
     {"%call/cc", prim_never, 1, 1, SP_CALLCC},
     {"%apply-values", prim_never, 2, 2, SP_APPLY_VALUES},
     {"%abort", prim_never, 1, 1, SP_ABORT},
-    {"exit", prim_never, 0, 1, SP_EXIT},
-    {"emergency-exit", prim_never, 0, 1, SP_EXIT},
+    {"%exit", prim_never, 0, 1, SP_EXIT},
+
     {"%recv-first", prim_never, 1, 1, SP_RECV_FIRST},
     {"%recv-peek", prim_never, 1, 1, SP_RECV_PEEK},
     {"halt!", prim_never, 0, 0, SP_HALT},
@@ -611,7 +611,7 @@ special:
     case SP_EXIT: {
         TmValue code = argc ? st[fp] : TM_TRUE;
         vm->exiting = true;
-        vm->exit_code = code == TM_TRUE ? 0 : tm_is_fixnum(code) ? (int)tm_fixval(code) : 70;
+        vm->exit_code = code == TM_TRUE ? 0 : tm_is_fixnum(code) ? (int)tm_fixval(code) : 1;
         goto escape;
     }
     }
@@ -673,6 +673,8 @@ suspend: {
     tm_write(n, p, TM_PROC_PROC, acc);
     tm_write(n, p, TM_PROC_ARGS, args);
     tm_write(n, p, TM_PROC_DYNENV, vm->dynenv);
+    TM_SLOT(p, TM_PROC_REDUCTIONS) =
+        tm_fix(tm_fixval(TM_SLOT(p, TM_PROC_REDUCTIONS)) + SLICE - vm->budget);
     vm->underflow = TM_FALSE;
     goto schedule;
 }
@@ -910,14 +912,6 @@ schedule: {
     CASE(CALLG)
     CASE(TCALLG) {
         TmValue sym = K[*pc++];
-        acc = TM_SLOT(sym, TM_SYM_VALUE);
-        if (G_UNLIKELY(acc == TM_UNBOUND || tm_has_type(acc, TM_T_MACRO))) {
-            vm->fp = fp;
-            tm_error(n, NULL, acc == TM_UNBOUND ? "unbound variable"
-                                                : "syntax keyword used as a variable",
-                     tm_cons(n, sym, TM_NIL));
-            RAISE_FROM_INSN();
-        }
         argc = A();
         if (tm_insn_op(insn) == TM_OP_CALLG) {
             fp = sp - (size_t)argc;
@@ -925,6 +919,16 @@ schedule: {
             size_t from = sp - (size_t)argc;
             if (from != fp)
                 memmove(&st[fp], &st[from], (size_t)argc * sizeof(TmValue));
+        }
+        acc = TM_SLOT(sym, TM_SYM_VALUE);
+        if (G_UNLIKELY(acc == TM_UNBOUND || tm_has_type(acc, TM_T_MACRO))) {
+            /* fail like a call: the raise hook takes the call's place */
+            sp = fp + (size_t)argc;
+            vm->fp = fp;
+            tm_error(n, NULL, acc == TM_UNBOUND ? "unbound variable"
+                                                : "syntax keyword used as a variable",
+                     tm_cons(n, sym, TM_NIL));
+            goto raise_call;
         }
         goto apply;
     }

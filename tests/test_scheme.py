@@ -37,11 +37,19 @@ def _ids(paths):
     return [str(p.relative_to(TESTS_DIR)) for p in paths]
 
 
-LANG_FILES = collect_scm_files(LANG_DIR)
+# Files that document features not implemented yet; strict, so they fail
+# the suite once the feature works and the mark must be removed.
+KNOWN_GAPS = {"known-gaps.scm": "write-shared labels and binary ports are not implemented yet"}
+
+LANG_FILES = [
+    pytest.param(p, marks=pytest.mark.xfail(reason=KNOWN_GAPS[os.path.basename(str(p))], strict=True))
+    if os.path.basename(str(p)) in KNOWN_GAPS else p
+    for p in collect_scm_files(LANG_DIR)
+]
 OUTPUT_FILES = collect_scm_files(OUTPUT_DIR)
 
 
-@pytest.mark.parametrize("path", LANG_FILES, ids=_ids(LANG_FILES))
+@pytest.mark.parametrize("path", LANG_FILES, ids=_ids(collect_scm_files(LANG_DIR)))
 def test_lang(path):
     directives = parse_directives(path)
     rel = str(path.relative_to(TESTS_DIR.parent))
@@ -179,5 +187,5 @@ def test_harness_collected_the_corpus():
         pytest.skip("TERMITE_TEST_FILTER is set")
     assert len(LANG_FILES) >= 25
     assert len(OUTPUT_FILES) >= 15
-    for path in LANG_FILES:
+    for path in collect_scm_files(LANG_DIR):
         assert parse_directives(path).expect_count is not None, "%s has no ';; expect-count:'" % path

@@ -207,10 +207,10 @@
 ;; ---- errors ---------------------------------------------------------------------
 
 (test-group "errors"
-  (test-error-message "cannot serialize #<port>"
-                      (object->u8vector (open-input-string "x")))
-  (test-error-message "closure free variable 0"
-                      (object->u8vector (let ((p (open-input-string "x"))) (lambda () p))))
+  ;; ports are not encoded: they travel as the pid of a proxy process
+  (test-assert (pid? (u8vector->object (object->u8vector (open-input-string "x")))))
+  (test-assert (pid? ((u8vector->object
+                       (object->u8vector (let ((p (open-input-string "x"))) (lambda () p)))))))
   (test-error-message "not a Termite message" (u8vector->object (bytevector 1 2 3)))
   (test-error-message "version"
                       (u8vector->object (bytevector 84 77 84 87 99 5)))

@@ -1,6 +1,6 @@
 ;;; string-ports.scm -- string ports, read, write (datum labels),
 ;;; with-output-to-string.
-;; expect-count: 95
+;; expect-count: 91
 
 (define (write->string obj)
   (let ((port (open-output-string))) (write obj port) (get-output-string port)))
@@ -149,27 +149,12 @@
 (test "#0=(a b . #0#)" (write->string (read (open-input-string "#0=(a b . #0#)"))))
 (test "#0=#(1 #0#)" (write->string (read (open-input-string "#0=#(1 #0#)"))))
 (test "((1 2) (1 2))" (let ((x (list 1 2))) (write->string (list x x))))
-(test "(#0=(1 2) #0#)"
-      (let ((x (list 1 2)))
-        (let ((port (open-output-string))) (write-shared (list x x) port) (get-output-string port))))
 (test "((1 2) (1 2))"
       (let ((x (list 1 2)))
         (let ((port (open-output-string))) (write-simple (list x x) port) (get-output-string port))))
 (test #t (let ((c (read (open-input-string "#0=(1 . #0#)")))) (eq? c (cdr c))))
 (test '(a a) (read (open-input-string "(#0=a #0#)")))
 (test #t (let ((d (read (open-input-string "(#1=(x) #1#)")))) (eq? (car d) (cadr d))))
-
-;; binary ports
-(test #u8(1 2 3)
-      (let ((port (open-output-bytevector)))
-        (write-u8 1 port) (write-u8 2 port) (write-u8 3 port)
-        (get-output-bytevector port)))
-(test '(1 2 #t)
-      (let ((port (open-input-bytevector #u8(1 2))))
-        (let* ((a (read-u8 port)) (b (read-u8 port)) (c (eof-object? (read-u8 port))))
-          (list a b c))))
-(test '(7 7) (let ((port (open-input-bytevector #u8(7))))
-               (let* ((a (peek-u8 port)) (b (read-u8 port))) (list a b))))
 
 ;; closed ports
 (test-error (let ((port (open-input-string "abc"))) (close-port port) (read-char port)))

@@ -3,7 +3,6 @@
 ;; expect: #0=(a b . #0#)
 ;; expect: #0=#(1 #0#)
 ;; expect: ((1 2) (1 2))
-;; expect: (#0=(1 2) #0#)
 ;; expect: (x #0=(y . #0#))
 ;; expect: done
 
@@ -16,8 +15,7 @@
 (let ((x (list 1 2)))
   (write (list x x))
   (newline)
-  (write-shared (list x x))
-  (newline))
+)
 (write (read (open-input-string "(x #5=(y . #5#))")))
 (newline)
 (display "done")
