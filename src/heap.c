@@ -57,6 +57,7 @@ void tm_heap_init(TmNode *n)
     h->finalizable = g_array_new(FALSE, FALSE, sizeof(TmValue));
     const char *stress = g_getenv("TERMITE_GC_STRESS");
     h->stress = TM_GC_STRESS_DEFAULT || (stress && *stress && *stress != '0');
+    h->gc_pending = h->stress;
     const char *verify = g_getenv("TERMITE_GC_VERIFY");
     h->verify = verify && *verify && *verify != '0';
 }
@@ -339,7 +340,8 @@ void tm_heap_collect(TmNode *n, bool major)
         collect_minor(n);
     if (!major && h->old_bytes > h->old_limit)
         collect_major(n);
-    h->gc_pending = false;
+    h->gc_pending = h->stress; /* stress: collect at every safe point */
+    h->epoch++;
     if (h->verify)
         tm_heap_verify(n);
 }

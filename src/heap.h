@@ -60,7 +60,7 @@ static inline void tm_write(TmNode *n, TmValue obj, size_t i, TmValue v)
 /* Called by the VM at safe points. */
 static inline bool tm_heap_wants_gc(TmNode *n)
 {
-    return (n->heap.gc_pending || n->heap.stress) && n->heap.inhibit == 0;
+    return n->heap.gc_pending && n->heap.inhibit == 0;
 }
 void tm_heap_collect(TmNode *n, bool major);
 void tm_heap_safepoint(TmNode *n);

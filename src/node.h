@@ -37,6 +37,7 @@ typedef struct TmHeap {
     bool stress;               /* collect at every safe point */
     bool verify;               /* check the heap after each collection */
     uint64_t minor_count, major_count;
+    uint64_t epoch;            /* collections so far: objects may have moved */
     uint64_t alloc_bytes;      /* since start, for statistics */
 } TmHeap;
 

@@ -383,22 +383,19 @@ static TmValue run(TmNode *n, TmValue proc, int argc, size_t base)
     TmValue *K = NULL;
     uint32_t insn;
     const TmPrimDef *def;
+    TmValue sym_error;
     bool may_switch = vm->depth == 1;
 #define owner (vm->owner) /* a register the collector updates */
 
 apply:
     /* acc: the procedure; argc arguments at st[fp..]; header below fp */
     if (G_LIKELY(tm_is_closure(acc))) {
-        if (G_UNLIKELY(--vm->budget <= 0)) {
-            vm->budget = SLICE;
-            if (may_switch && (tm_sched_has_runnable(n) || timer_due(n))) {
-                tm_sched_enqueue(n, n->sched.current);
-                goto suspend;
-            }
-        }
+        if (G_UNLIKELY(--vm->budget <= 0 || n->heap.gc_pending))
+            goto safe_point;
+    enter: {
         TmValue code = tm_closure_code(acc);
-        intptr_t ar = tm_fixval(TM_SLOT(code, TM_CODE_ARITY));
-        if (G_UNLIKELY(ar != argc)) {
+        if (G_UNLIKELY(TM_SLOT(code, TM_CODE_ARITY) != tm_fix(argc))) {
+            intptr_t ar = tm_fixval(TM_SLOT(code, TM_CODE_ARITY));
             int nreq = (int)(ar & 0xffff), nopt = (int)((ar >> 16) & 0xffff);
             bool rest = (ar >> 32) & 1;
             if (argc < nreq || (!rest && argc > nreq + nopt)) {
@@ -427,18 +424,10 @@ apply:
             }
         }
         clo = acc;
-        vm->reductions++;
-        if (G_UNLIKELY(tm_heap_wants_gc(n))) {
-            vm->sp = sp;
-            vm->fp = fp;
-            vm->clo = clo;
-            vm->acc = acc;
-            tm_heap_safepoint(n);
-            clo = vm->clo;
-        }
         LOAD_CODE(clo);
         pc = code_start;
         DISPATCH();
+    }
     }
     if (tm_is_primitive(acc)) {
         def = n->prims->pdata[tm_fixval(TM_SLOT(acc, 0))];
@@ -480,6 +469,28 @@ apply:
     else
         not_procedure_error(n, acc);
     goto raise_call;
+
+safe_point:
+    /* the slice is used up or a collection is due: the closure in acc is
+     * about to be entered with its argc arguments at st[fp..] */
+    if (n->heap.gc_pending) {
+        vm->sp = fp + (size_t)argc;
+        vm->fp = fp;
+        vm->clo = clo;
+        vm->acc = acc;
+        tm_heap_safepoint(n);
+        clo = vm->clo;
+        acc = vm->acc;
+    }
+    if (vm->budget <= 0) {
+        vm->reductions += SLICE;
+        vm->budget = SLICE;
+        if (may_switch && (tm_sched_has_runnable(n) || timer_due(n))) {
+            tm_sched_enqueue(n, n->sched.current);
+            goto suspend;
+        }
+    }
+    goto enter;
 
 raise_call:
     /* a call failed before running: replace it by a call of the raise
@@ -757,6 +768,8 @@ schedule: {
     CASE(CALL)
         argc = A();
         fp = sp - (size_t)argc;
+        if (tm_is_primitive(acc))
+            goto prim_call;
         goto apply;
     CASE(TCALL) {
         argc = A();
@@ -909,29 +922,74 @@ schedule: {
     FIXNUM_CMPI(LEI, <=, LE)
     FIXNUM_CMPI(GEI, >=, GE)
 
-    CASE(CALLG)
-    CASE(TCALLG) {
+    CASE(CALLG) {
         TmValue sym = K[*pc++];
         argc = A();
-        if (tm_insn_op(insn) == TM_OP_CALLG) {
-            fp = sp - (size_t)argc;
-        } else {
-            size_t from = sp - (size_t)argc;
-            if (from != fp)
-                memmove(&st[fp], &st[from], (size_t)argc * sizeof(TmValue));
-        }
+        fp = sp - (size_t)argc;
         acc = TM_SLOT(sym, TM_SYM_VALUE);
+        if (G_LIKELY(tm_is_closure(acc)))
+            goto apply;
+        if (tm_is_primitive(acc))
+            goto prim_call;
         if (G_UNLIKELY(acc == TM_UNBOUND || tm_has_type(acc, TM_T_MACRO))) {
-            /* fail like a call: the raise hook takes the call's place */
-            sp = fp + (size_t)argc;
-            vm->fp = fp;
-            tm_error(n, NULL, acc == TM_UNBOUND ? "unbound variable"
-                                                : "syntax keyword used as a variable",
-                     tm_cons(n, sym, TM_NIL));
-            goto raise_call;
+            sym_error = sym;
+            goto global_call_error;
         }
         goto apply;
     }
+    CASE(TCALLG) {
+        TmValue sym = K[*pc++];
+        argc = A();
+        size_t from = sp - (size_t)argc;
+        if (from != fp)
+            memmove(&st[fp], &st[from], (size_t)argc * sizeof(TmValue));
+        acc = TM_SLOT(sym, TM_SYM_VALUE);
+        if (G_UNLIKELY(acc == TM_UNBOUND || tm_has_type(acc, TM_T_MACRO))) {
+            sym_error = sym;
+            goto global_call_error;
+        }
+        goto apply;
+    }
+
+global_call_error:
+    /* fail like a call: the raise hook takes the call's place */
+    sp = fp + (size_t)argc;
+    vm->fp = fp;
+    tm_error(n, NULL, acc == TM_UNBOUND ? "unbound variable"
+                                        : "syntax keyword used as a variable",
+             tm_cons(n, sym_error, TM_NIL));
+    goto raise_call;
+
+prim_call: {
+    /* A non-tail call of an ordinary primitive: its header was pushed by
+     * this activation's FRAME, so the return needs no code reload unless
+     * a collection (in a nested run) moved things. */
+    def = n->prims->pdata[tm_fixval(TM_SLOT(acc, 0))];
+    if (G_UNLIKELY(def->special || argc < def->min_args ||
+                   (def->max_args >= 0 && argc > def->max_args)))
+        goto apply;
+    vm->sp = fp + (size_t)argc;
+    vm->fp = fp;
+    vm->clo = clo;
+    vm->pc = PC_OFFSET() - 1;
+    uint64_t epoch = n->heap.epoch;
+    acc = def->fn(n, argc, &st[fp]);
+    if (G_UNLIKELY(acc == TM_EXC)) {
+        if (vm->exiting)
+            goto escape;
+        sp = fp + (size_t)argc;
+        goto raise_call;
+    }
+    size_t h = fp - HDR;
+    sp = h;
+    fp = h - (size_t)tm_fixval(st[h]);
+    if (G_UNLIKELY(epoch != n->heap.epoch)) {
+        clo = st[h + 2];
+        LOAD_CODE(clo);
+    }
+    pc = code_start + tm_fixval(st[h + 1]);
+    DISPATCH();
+}
 }
 
 /* Apply proc from C: a new bottom header on top of whatever runs now. */
