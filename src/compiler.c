@@ -243,6 +243,16 @@ static void emit2(Lambda *L, TmOpcode op, int32_t a, int32_t b)
     g_array_append_val(L->code, w);
 }
 
+/* The last instruction, if nothing jumps past it (so that it can be
+ * fused with the next one), or -1. */
+static int fusable_last(Lambda *L, int size)
+{
+    int len = (int)L->code->len;
+    if (L->last_insn != len - size || L->label >= len)
+        return -1;
+    return tm_insn_op(g_array_index(L->code, uint32_t, len - size));
+}
+
 /* LREF n; PUSH becomes PUSHL n, unless a jump lands on the PUSH. */
 static void emit_push(Lambda *L)
 {
@@ -251,6 +261,9 @@ static void emit_push(Lambda *L)
     if (last && L->last_insn == (int)len - 1 && (int)len > L->label &&
         tm_insn_op(*last) == TM_OP_LREF) {
         *last = tm_insn(TM_OP_PUSHL, tm_insn_a(*last));
+    } else if (fusable_last(L, 2) == TM_OP_LADDI) {
+        uint32_t *w = &g_array_index(L->code, uint32_t, L->last_insn);
+        *w = tm_insn(TM_OP_PUSHLADDI, tm_insn_a(*w));
     } else {
         emit(L, TM_OP_PUSH, 0);
     }
@@ -265,13 +278,46 @@ static void emit_pop(Lambda *L, int k)
     }
 }
 
-/* Jump targets: emit with offset 0, patch when the target is known. */
+/* Jump targets: emit with offset 0, patch when the target is known.  A
+ * negative `at` names the offset word -(at + 1) of a two-word branch. */
 static void patch_jump(Lambda *L, int at)
 {
+    bool raw = at < 0;
+    if (raw)
+        at = -(at + 1);
     int32_t off = (int32_t)L->code->len - (at + 1);
     L->label = (int)L->code->len;
     uint32_t *w = &g_array_index(L->code, uint32_t, at);
-    *w = tm_insn(tm_insn_op(*w), off);
+    *w = raw ? (uint32_t)off : tm_insn(tm_insn_op(*w), off);
+}
+
+/* "Jump if acc is false", fused with the test that computed acc when it
+ * is a comparison or a type test.  Returns the jump to patch. */
+static int emit_branch_false(Lambda *L)
+{
+    static const struct { TmOpcode test, branch; } fused[] = {
+        {TM_OP_NUMEQI, TM_OP_JNNUMEQI}, {TM_OP_LTI, TM_OP_JNLTI}, {TM_OP_GTI, TM_OP_JNGTI},
+        {TM_OP_LEI, TM_OP_JNLEI}, {TM_OP_GEI, TM_OP_JNGEI},
+        {TM_OP_NUMEQ, TM_OP_JNNUMEQ}, {TM_OP_LT, TM_OP_JNLT}, {TM_OP_GT, TM_OP_JNGT},
+        {TM_OP_LE, TM_OP_JNLE}, {TM_OP_GE, TM_OP_JNGE}, {TM_OP_EQ, TM_OP_JNEQ},
+        {TM_OP_NULLP, TM_OP_JNNULL}, {TM_OP_PAIRP, TM_OP_JNPAIR}, {TM_OP_NOT, TM_OP_JT},
+    };
+    int op = fusable_last(L, 1);
+    for (size_t i = 0; op >= 0 && i < G_N_ELEMENTS(fused); i++) {
+        if ((int)fused[i].test != op)
+            continue;
+        int at = L->last_insn;
+        uint32_t *w = &g_array_index(L->code, uint32_t, at);
+        if (tm_op_size[fused[i].branch] == 1) {
+            *w = tm_insn(fused[i].branch, 0);
+            return at;
+        }
+        *w = tm_insn(fused[i].branch, tm_insn_a(*w));
+        uint32_t off = 0;
+        g_array_append_val(L->code, off);
+        return -(at + 1) - 1;
+    }
+    return emit(L, TM_OP_JMPF, 0);
 }
 
 static int add_const(Lambda *L, TmValue v)
@@ -302,8 +348,14 @@ static void emit_const(Compiler *c, Lambda *L, TmValue v)
 
 static void emit_return(Lambda *L, bool tail)
 {
-    if (tail)
-        emit(L, TM_OP_RET, 0);
+    if (!tail)
+        return;
+    if (fusable_last(L, 1) == TM_OP_LREF) {
+        uint32_t *w = &g_array_index(L->code, uint32_t, L->last_insn);
+        *w = tm_insn(TM_OP_RETL, tm_insn_a(*w));
+        return;
+    }
+    emit(L, TM_OP_RET, 0);
 }
 
 /* ---- identifiers ------------------------------------------------------- */
@@ -474,7 +526,7 @@ static void compile_if(Compiler *c, Lambda *L, Scope *s, TmValue x, bool tail)
     int len = list_len(x);
     check_form(c, x, len == 3 || len == 4, "(if test then [else])");
     compile(c, L, s, tm_cadr(x), false);
-    int jf = emit(L, TM_OP_JMPF, 0);
+    int jf = emit_branch_false(L);
     compile(c, L, s, tm_caddr(x), tail);
     int jend = tail ? -1 : emit(L, TM_OP_JMP, 0);
     patch_jump(L, jf);
@@ -1407,7 +1459,15 @@ static void compile_call(Compiler *c, Lambda *L, Scope *s, TmValue x, bool tail)
         if ((op == TM_OP_ADD || op == TM_OP_SUB) && small_fix(tm_cadr(args))) {
             compile(c, L, s, tm_car(args), false);
             intptr_t k = tm_fixval(tm_cadr(args));
-            emit(L, TM_OP_ADDI, (int32_t)(op == TM_OP_ADD ? k : -k));
+            int32_t d = (int32_t)(op == TM_OP_ADD ? k : -k);
+            if (fusable_last(L, 1) == TM_OP_LREF) {
+                uint32_t *w = &g_array_index(L->code, uint32_t, L->last_insn);
+                int32_t slot = tm_insn_a(*w);
+                g_array_set_size(L->code, L->code->len - 1);
+                emit2(L, TM_OP_LADDI, slot, d);
+            } else {
+                emit(L, TM_OP_ADDI, d);
+            }
         } else {
             compile(c, L, s, tm_car(args), false);
             if (nargs == 2) {
@@ -1737,7 +1797,7 @@ void tm_disassemble(TmNode *n, TmValue code, GString *out)
         TmOpcode op = tm_insn_op(w[pc]);
         g_string_append_printf(out, "  %4zu %-8s %d", pc, tm_op_name[op], tm_insn_a(w[pc]));
         if (tm_op_size[op] == 2)
-            g_string_append_printf(out, " %u", w[pc + 1]);
+            g_string_append_printf(out, " %d", (int32_t)w[pc + 1]);
         if (op == TM_OP_CONST || op == TM_OP_GREF || op == TM_OP_GDEF) {
             char *s = tm_print_short(n, TM_SLOT(consts, tm_insn_a(w[pc])), 40);
             g_string_append_printf(out, "  ; %s", s);

@@ -2345,6 +2345,21 @@ static bool verr(Verifier *V, const char *fmt, ...)
 
 /* Structure: the header's numbers, instruction boundaries, operands that
  * do not depend on the stack, jump targets, and the codes CLOSURE makes. */
+/* Compare-and-branch instructions: the jump offset is operand A (one
+ * word) or the second word (two words), relative to the next one. */
+static bool is_branch1(unsigned op)
+{
+    return op == TM_OP_JNNUMEQ || op == TM_OP_JNLT || op == TM_OP_JNGT || op == TM_OP_JNLE ||
+           op == TM_OP_JNGE || op == TM_OP_JNEQ || op == TM_OP_JNNULL || op == TM_OP_JNPAIR ||
+           op == TM_OP_JT;
+}
+
+static bool is_branch2(unsigned op)
+{
+    return op == TM_OP_JNNUMEQI || op == TM_OP_JNLTI || op == TM_OP_JNGTI ||
+           op == TM_OP_JNLEI || op == TM_OP_JNGEI;
+}
+
 static bool prepass(Verifier *V, CodeInfo *ci)
 {
     TmValue code = ci->code;
@@ -2395,8 +2410,12 @@ static bool prepass(Verifier *V, CodeInfo *ci)
     ci->flags[0] |= F_LEADER;
     for (uint32_t pc = 0; pc < ci->nw; pc += tm_op_size[ci->w[pc] & 0xFF]) {
         unsigned op = ci->w[pc] & 0xFF;
-        if (op == TM_OP_JMP || op == TM_OP_JMPF || op == TM_OP_FRAME) {
-            int64_t t = (int64_t)pc + 1 + tm_insn_a(ci->w[pc]);
+        int64_t t = -1;
+        if (op == TM_OP_JMP || op == TM_OP_JMPF || op == TM_OP_FRAME || is_branch1(op))
+            t = (int64_t)pc + 1 + tm_insn_a(ci->w[pc]);
+        else if (is_branch2(op))
+            t = (int64_t)pc + 2 + (int32_t)ci->w[pc + 1];
+        if (t != -1) {
             if (t < 0 || t >= ci->nw || !(ci->flags[t] & F_START))
                 return vfail(V, ci, pc, "jump target %" G_GINT64_FORMAT
                              " outside the code or inside an instruction", t);
@@ -2627,6 +2646,34 @@ static Step step(Verifier *V, CodeInfo *ci, uint32_t pc, AState st, bool analyze
     case TM_OP_JMPF:
         if (analyze)
             CHECK(merge(V, ci, (uint32_t)((int64_t)pc + 1 + a), st));
+        break;
+    case TM_OP_JNNUMEQ: case TM_OP_JNLT: case TM_OP_JNGT: case TM_OP_JNLE: case TM_OP_JNGE:
+    case TM_OP_JNEQ:
+        CHECK(pop_values(V, ci, pc, st, 1));
+        /* fall through */
+    case TM_OP_JNNULL: case TM_OP_JNPAIR: case TM_OP_JT:
+        *acc = K_V;
+        if (analyze)
+            CHECK(merge(V, ci, (uint32_t)((int64_t)pc + 1 + a), st));
+        break;
+    case TM_OP_JNNUMEQI: case TM_OP_JNLTI: case TM_OP_JNGTI: case TM_OP_JNLEI: case TM_OP_JNGEI:
+        *acc = K_V;
+        if (analyze)
+            CHECK(merge(V, ci, (uint32_t)((int64_t)pc + 2 + (int32_t)b), st));
+        break;
+    case TM_OP_RETL:
+        CHECK(slot_ok(V, ci, pc, st, a));
+        if (IS_HDR(s[a]))
+            return vfail(V, ci, pc, "returns a call header"), STEP_FAIL;
+        return STEP_STOPS;
+    case TM_OP_LADDI:
+    case TM_OP_PUSHLADDI:
+        CHECK(slot_ok(V, ci, pc, st, a));
+        if (IS_HDR(s[a]))
+            return vfail(V, ci, pc, "adds to a call header"), STEP_FAIL;
+        *acc = K_V;
+        if ((insn & 0xFF) == TM_OP_PUSHLADDI)
+            CHECK(push_kind(V, ci, pc, st, *acc));
         break;
     case TM_OP_FRAME: {
         uint32_t t = (uint32_t)((int64_t)pc + 1 + a), saved = *acc;
@@ -2873,8 +2920,8 @@ static bool frame_matches(Verifier *V, CodeInfo *ci, TmValue f, uint32_t pc,
         case K_BOX: good = tm_has_type(x, TM_T_BOX); break;
         case K_FV: good = !ci->req_box[KARG(k)] || tm_has_type(x, TM_T_BOX); break;
         case K_CLO: good = tm_is_closure(x) && TM_SLOT(x, 0) == ci->K[KARG(k)]; break;
-        case K_H0: good = x == tm_fix((intptr_t)j); break;
-        case K_H1: good = x == tm_fix((intptr_t)KARG(k)); break;
+        case K_H0: good = x == TM_HDR_DIST(j); break;
+        case K_H1: good = x == TM_HDR_PC(KARG(k)); break;
         default: good = x == clo; break;
         }
         if (!good)

@@ -159,9 +159,9 @@ void tm_vm_backtrace(TmNode *n, GString *out, int max_frames)
         size_t h = fp - HDR;
         g_string_append_printf(out, "  %d: ", count);
         describe_activation(n, vm->stack[h + 2],
-                            (size_t)tm_fixval(vm->stack[h + 1]) - 1, out);
+                            TM_HDR_PC_INSNS(vm->stack[h + 1]) - 1, out);
         g_string_append_c(out, '\n');
-        fp = h - (size_t)tm_fixval(vm->stack[h]);
+        fp = h - TM_HDR_DIST_WORDS(vm->stack[h]);
     }
     for (TmValue f = vm->underflow; tm_has_type(f, TM_T_FRAME) && ++count < max_frames;
          f = TM_SLOT(f, TM_FRAME_PARENT)) {
@@ -185,17 +185,17 @@ static size_t spill(TmNode *n, size_t base, size_t h, size_t top)
     TmVM *vm = &n->vm;
     TmValue *st = vm->stack;
     GArray *hs = g_array_new(FALSE, FALSE, sizeof(size_t));
-    for (size_t k = h; st[k] != MARK; k = k - (size_t)tm_fixval(st[k]) - HDR)
+    for (size_t k = h; st[k] != MARK; k = k - TM_HDR_DIST_WORDS(st[k]) - HDR)
         g_array_append_val(hs, k);
     TmValue chain = vm->underflow;
     for (guint i = hs->len; i-- > 0;) {
         size_t hi = g_array_index(hs, size_t, i);
-        size_t fpi = hi - (size_t)tm_fixval(st[hi]);
+        size_t fpi = hi - TM_HDR_DIST_WORDS(st[hi]);
         size_t nslots = hi - fpi;
         TmValue f = tm_alloc(n, TM_T_FRAME, TM_FRAME_SLOTS + nslots);
         TM_SLOT(f, TM_FRAME_PARENT) = chain;
         TM_SLOT(f, TM_FRAME_CLOSURE) = st[hi + 2];
-        TM_SLOT(f, TM_FRAME_PC) = st[hi + 1];
+        TM_SLOT(f, TM_FRAME_PC) = tm_fix((intptr_t)TM_HDR_PC_INSNS(st[hi + 1]));
         memcpy(&TM_SLOT(f, TM_FRAME_SLOTS), &st[fpi], nslots * sizeof(TmValue));
         chain = f;
     }
@@ -284,16 +284,15 @@ static TmValue slow_binop(TmNode *n, TmOpcode op, TmValue a, TmValue b)
     }
 }
 
-static TmValue spread_list(TmNode *n, TmValue *st, size_t *sp, TmValue list,
-                           const char *who)
+static TmValue spread_list(TmNode *n, TmValue **sp, TmValue list, const char *who)
 {
     ptrdiff_t len = tm_list_length(list);
     if (len < 0)
         return tm_type_error(n, who, 0, "proper list", list);
-    if (*sp + (size_t)len + 64 >= n->vm.stack_size)
+    if ((size_t)(*sp - n->vm.stack) + (size_t)len + 64 >= n->vm.stack_size)
         return tm_errorf(n, who, "too many arguments (%td)", len);
     for (; tm_is_pair(list); list = tm_cdr(list))
-        st[(*sp)++] = tm_car(list);
+        *(*sp)++ = tm_car(list);
     return TM_VOID;
 }
 
@@ -347,6 +346,7 @@ static bool timer_due(TmNode *n)
     } while (0)
 
 #define PC_OFFSET() ((size_t)(pc - code_start))
+#define IDX(p) ((size_t)((p) - st))
 
 /* Raise vm.pending from inside an instruction: call the raise hook as if
  * the instruction were a call; the hook's value becomes the instruction's
@@ -355,10 +355,10 @@ static bool timer_due(TmNode *n)
     do {                                                                    \
         locate_pending(n, clo, PC_OFFSET() - 1);                           \
         if (n->hooks[TM_H_RAISE] == TM_FALSE) goto escape;                  \
-        st[sp] = tm_fix((intptr_t)(sp - fp)); sp++;                        \
-        st[sp++] = tm_fix((intptr_t)PC_OFFSET());                           \
-        st[sp++] = clo;                                                     \
-        st[sp++] = vm->pending;                                             \
+        sp[0] = TM_HDR_DIST(sp - fp); sp++;                                \
+        *sp++ = TM_HDR_PC(PC_OFFSET());                                    \
+        *sp++ = clo;                                                     \
+        *sp++ = vm->pending;                                             \
         fp = sp - 1;                                                        \
         argc = 1;                                                           \
         acc = n->hooks[TM_H_RAISE];                                         \
@@ -377,7 +377,7 @@ static TmValue run(TmNode *n, TmValue proc, int argc, size_t base)
     };
     TmVM *vm = &n->vm;
     TmValue *st = vm->stack;
-    size_t sp = vm->sp, fp = vm->fp;
+    TmValue *sp = st + vm->sp, *fp = st + vm->fp;
     TmValue clo = vm->clo, acc = proc;
     const uint32_t *code_start = NULL, *pc = NULL;
     TmValue *K = NULL;
@@ -404,21 +404,21 @@ apply:
                 goto raise_call;
             }
             while (argc < nreq + nopt)
-                st[fp + (size_t)argc++] = TM_DEFAULT;
+                fp[argc++] = TM_DEFAULT;
             if (rest) {
                 TmValue l = TM_NIL;
                 for (int i = argc; i-- > nreq + nopt;)
-                    l = tm_cons(n, st[fp + (size_t)i], l);
-                st[fp + (size_t)(nreq + nopt)] = l;
+                    l = tm_cons(n, fp[i], l);
+                fp[nreq + nopt] = l;
                 argc = nreq + nopt + 1;
             }
         }
         sp = fp + (size_t)argc;
         size_t need = (size_t)tm_fixval(TM_SLOT(code, TM_CODE_FRAMESIZE));
-        if (G_UNLIKELY(sp + need >= vm->stack_size)) {
-            sp = spill(n, base, fp - HDR, sp);
-            fp = base + HDR;
-            if (sp + need >= vm->stack_size) {
+        if (G_UNLIKELY(sp + need >= st + vm->stack_size)) {
+            sp = st + spill(n, base, IDX(fp) - HDR, IDX(sp));
+            fp = st + base + HDR;
+            if (sp + need >= st + vm->stack_size) {
                 tm_errorf(n, NULL, "procedure frame too large");
                 goto escape;
             }
@@ -438,11 +438,11 @@ apply:
         }
         if (def->special)
             goto special;
-        vm->sp = fp + (size_t)argc;
-        vm->fp = fp;
+        vm->sp = IDX(fp) + (size_t)argc;
+        vm->fp = IDX(fp);
         vm->clo = clo;
         vm->pc = pc ? PC_OFFSET() - 1 : 0;
-        acc = def->fn(n, argc, &st[fp]);
+        acc = def->fn(n, argc, fp);
         if (G_UNLIKELY(acc == TM_EXC)) {
             if (vm->exiting)
                 goto escape;
@@ -453,9 +453,9 @@ apply:
     }
     if (tm_is_continuation(acc)) {
         TmValue k = acc;
-        acc = argc == 1 ? st[fp] : tm_make_values(n, (size_t)argc, &st[fp]);
+        acc = argc == 1 ? fp[0] : tm_make_values(n, (size_t)argc, fp);
         vm->underflow = TM_SLOT(k, 0);
-        fp = base + HDR;
+        fp = st + base + HDR;
         sp = fp;
         goto underflow;
     }
@@ -474,8 +474,8 @@ safe_point:
     /* the slice is used up or a collection is due: the closure in acc is
      * about to be entered with its argc arguments at st[fp..] */
     if (n->heap.gc_pending) {
-        vm->sp = fp + (size_t)argc;
-        vm->fp = fp;
+        vm->sp = IDX(fp) + (size_t)argc;
+        vm->fp = IDX(fp);
         vm->clo = clo;
         vm->acc = acc;
         tm_heap_safepoint(n);
@@ -498,7 +498,7 @@ raise_call:
     locate_pending(n, clo, pc ? PC_OFFSET() - 1 : 0);
     if (n->hooks[TM_H_RAISE] == TM_FALSE)
         goto escape;
-    st[fp] = vm->pending;
+    fp[0] = vm->pending;
     sp = fp + 1;
     argc = 1;
     acc = n->hooks[TM_H_RAISE];
@@ -508,37 +508,37 @@ special:
     switch (def->special) {
     case SP_APPLY: {
         /* (apply f a ... list): re-apply f in place, a proper tail call */
-        TmValue f = st[fp];
+        TmValue f = fp[0];
         sp = fp + (size_t)argc;
-        TmValue list = st[--sp];
-        memmove(&st[fp], &st[fp + 1], (sp - fp - 1) * sizeof(TmValue));
+        TmValue list = *--sp;
+        memmove(fp, &fp[1], (sp - fp - 1) * sizeof(TmValue));
         sp--;
-        if (argc > 1 && spread_list(n, st, &sp, list, "apply") == TM_EXC)
+        if (argc > 1 && spread_list(n, &sp, list, "apply") == TM_EXC)
             goto raise_call;
         argc = (int)(sp - fp);
         acc = f;
         goto apply;
     }
     case SP_APPLY_VALUES: {
-        TmValue f = st[fp], v = st[fp + 1];
+        TmValue f = fp[0], v = fp[1];
         sp = fp;
         if (tm_has_type(v, TM_T_VALUES)) {
             for (size_t i = 0; i < tm_obj_size(v); i++)
-                st[sp++] = TM_SLOT(v, i);
+                *sp++ = TM_SLOT(v, i);
         } else {
-            st[sp++] = v;
+            *sp++ = v;
         }
         argc = (int)(sp - fp);
         acc = f;
         goto apply;
     }
     case SP_CALLCC: {
-        TmValue f = st[fp];
-        sp = spill(n, base, fp - HDR, fp + 1);
-        fp = base + HDR;
+        TmValue f = fp[0];
+        sp = st + spill(n, base, IDX(fp) - HDR, IDX(fp) + 1);
+        fp = st + base + HDR;
         TmValue k = tm_alloc(n, TM_T_CONTINUATION, 1);
         TM_SLOT(k, 0) = vm->underflow;
-        st[fp] = k;
+        fp[0] = k;
         sp = fp + 1;
         argc = 1;
         acc = f;
@@ -564,7 +564,7 @@ special:
                                                 : tm_car(cell);
             goto do_return;
         }
-        TmValue deadline = st[fp];
+        TmValue deadline = fp[0];
         if (deadline != TM_FALSE && tm_node_now_ns(n) >= tm_fixval(deadline)) {
             acc = n->sched.timeout_marker;
             goto do_return;
@@ -585,7 +585,7 @@ special:
         tm_process_exit(n, n->sched.current, tm_intern(n, "normal"), TM_FALSE);
         goto schedule;
     case SP_TERMINATE: {
-        TmValue target = st[fp];
+        TmValue target = fp[0];
         if (!tm_is_pid(target)) {
             sp = fp + (size_t)argc;
             tm_type_error(n, "terminate!", 1, "pid", target);
@@ -606,21 +606,21 @@ special:
         if (n->sched.current != owner) {
             /* an uncaught exception kills a process, not the node */
             TmValue p = n->sched.current;
-            tm_process_exit(n, p, tm_intern(n, "failure"), st[fp]);
+            tm_process_exit(n, p, tm_intern(n, "failure"), fp[0]);
             goto schedule;
         }
         /* an uncaught exception: record the backtrace while the frames
          * are still here, then abandon this run */
-        vm->pending = st[fp];
-        vm->sp = fp + 1;
-        vm->fp = fp;
+        vm->pending = fp[0];
+        vm->sp = IDX(fp) + 1;
+        vm->fp = IDX(fp);
         vm->clo = clo;
         vm->pc = pc ? PC_OFFSET() - 1 : 0;
         g_string_truncate(vm->backtrace, 0);
         tm_vm_backtrace(n, vm->backtrace, 30);
         goto escape;
     case SP_EXIT: {
-        TmValue code = argc ? st[fp] : TM_TRUE;
+        TmValue code = argc ? fp[0] : TM_TRUE;
         vm->exiting = true;
         vm->exit_code = code == TM_TRUE ? 0 : tm_is_fixnum(code) ? (int)tm_fixval(code) : 1;
         goto escape;
@@ -629,17 +629,17 @@ special:
     g_assert_not_reached();
 
 do_return: {
-    size_t h = fp - HDR;
-    if (G_UNLIKELY(st[h] == MARK)) {
-        fp = base + HDR;
+    TmValue *h = fp - HDR;
+    if (G_UNLIKELY(h[0] == MARK)) {
+        fp = st + base + HDR;
         sp = fp;
         goto underflow;
     }
     sp = h;
-    fp = h - (size_t)tm_fixval(st[h]);
-    clo = st[h + 2];
+    fp = (TmValue *)((char *)h - h[0]);
+    clo = h[2];
     LOAD_CODE(clo);
-    pc = code_start + tm_fixval(st[h + 1]);
+    pc = (const uint32_t *)((const char *)code_start + h[1]);
     DISPATCH();
 }
 
@@ -658,7 +658,7 @@ underflow:
     } else {
         TmValue f = vm->underflow;
         size_t nslots = tm_obj_size(f) - TM_FRAME_SLOTS;
-        memcpy(&st[fp], &TM_SLOT(f, TM_FRAME_SLOTS), nslots * sizeof(TmValue));
+        memcpy(fp, &TM_SLOT(f, TM_FRAME_SLOTS), nslots * sizeof(TmValue));
         sp = fp + nslots;
         clo = TM_SLOT(f, TM_FRAME_CLOSURE);
         vm->underflow = TM_SLOT(f, TM_FRAME_PARENT);
@@ -677,9 +677,9 @@ suspend: {
      * arguments at st[fp..]: its frames go to the heap, and applying acc
      * to them again resumes it.  Its state is already set. */
     TmValue p = n->sched.current;
-    sp = spill(n, base, fp - HDR, fp + (size_t)argc);
-    fp = base + HDR;
-    TmValue args = tm_list_from_array(n, (size_t)argc, &st[fp]);
+    sp = st + spill(n, base, IDX(fp) - HDR, IDX(fp) + (size_t)argc);
+    fp = st + base + HDR;
+    TmValue args = tm_list_from_array(n, (size_t)argc, fp);
     tm_write(n, p, TM_PROC_K, vm->underflow);
     tm_write(n, p, TM_PROC_PROC, acc);
     tm_write(n, p, TM_PROC_ARGS, args);
@@ -706,10 +706,10 @@ schedule: {
     TM_SLOT(next, TM_PROC_K) = TM_FALSE;
     TM_SLOT(next, TM_PROC_PROC) = TM_FALSE;
     TM_SLOT(next, TM_PROC_ARGS) = TM_NIL;
-    fp = base + HDR;
+    fp = st + base + HDR;
     sp = fp;
     for (; tm_is_pair(args); args = tm_cdr(args))
-        st[sp++] = tm_car(args);
+        *sp++ = tm_car(args);
     argc = (int)(sp - fp);
     clo = TM_FALSE;
     pc = NULL;
@@ -725,13 +725,13 @@ schedule: {
         acc = imms[A()];
         DISPATCH();
     }
-    CASE(LREF) acc = st[fp + (size_t)A()]; DISPATCH();
+    CASE(LREF) acc = fp[A()]; DISPATCH();
     CASE(FREF) acc = TM_SLOT(clo, 1 + (size_t)A()); DISPATCH();
     CASE(GREF) {
         TmValue sym = K[A()];
         acc = TM_SLOT(sym, TM_SYM_VALUE);
         if (G_UNLIKELY(acc == TM_UNBOUND || tm_has_type(acc, TM_T_MACRO))) {
-            vm->fp = fp;
+            vm->fp = IDX(fp);
             if (acc == TM_UNBOUND)
                 tm_error(n, NULL, "unbound variable", tm_cons(n, sym, TM_NIL));
             else
@@ -742,9 +742,9 @@ schedule: {
         DISPATCH();
     }
     CASE(GDEF) tm_write(n, K[A()], TM_SYM_VALUE, acc); acc = TM_VOID; DISPATCH();
-    CASE(PUSH) st[sp++] = acc; DISPATCH();
+    CASE(PUSH) *sp++ = acc; DISPATCH();
     CASE(POP) sp -= (size_t)A(); DISPATCH();
-    CASE(LSET) st[fp + (size_t)A()] = acc; DISPATCH();
+    CASE(LSET) fp[A()] = acc; DISPATCH();
     CASE(MKBOX) acc = tm_make_box(n, acc); DISPATCH();
     CASE(UNBOX) {
         TmValue v = TM_SLOT(acc, 0);
@@ -756,13 +756,13 @@ schedule: {
         acc = v;
         DISPATCH();
     }
-    CASE(BOXSET) tm_write(n, st[fp + (size_t)A()], 0, acc); DISPATCH();
+    CASE(BOXSET) tm_write(n, fp[A()], 0, acc); DISPATCH();
     CASE(JMP) pc += A(); DISPATCH();
     CASE(JMPF) if (acc == TM_FALSE) pc += A(); DISPATCH();
     CASE(FRAME)
-        st[sp] = tm_fix((intptr_t)(sp - fp));
-        st[sp + 1] = tm_fix((intptr_t)(PC_OFFSET() + (size_t)A()));
-        st[sp + 2] = clo;
+        sp[0] = (TmValue)((char *)sp - (char *)fp);
+        sp[1] = (TmValue)((const char *)(pc + A()) - (const char *)code_start);
+        sp[2] = clo;
         sp += HDR;
         DISPATCH();
     CASE(CALL)
@@ -773,9 +773,9 @@ schedule: {
         goto apply;
     CASE(TCALL) {
         argc = A();
-        size_t from = sp - (size_t)argc;
+        TmValue *from = sp - argc;
         if (from != fp)
-            memmove(&st[fp], &st[from], (size_t)argc * sizeof(TmValue));
+            memmove(fp, from, (size_t)argc * sizeof(TmValue));
         goto apply;
     }
     CASE(RET) goto do_return;
@@ -785,12 +785,12 @@ schedule: {
         TmValue c = tm_alloc(n, TM_T_CLOSURE, 1 + nfree);
         TM_SLOT(c, 0) = code;
         sp -= nfree;
-        memcpy(&TM_SLOT(c, 1), &st[sp], nfree * sizeof(TmValue));
+        memcpy(&TM_SLOT(c, 1), sp, nfree * sizeof(TmValue));
         acc = c;
         DISPATCH();
     }
     CASE(PATCH) {
-        TmValue c = st[fp + (size_t)A()];
+        TmValue c = fp[A()];
         size_t j = *pc++;
         tm_write(n, c, 1 + j, acc);
         DISPATCH();
@@ -798,12 +798,12 @@ schedule: {
 
 #define FIXNUM_BINOP(OPNAME, EXPR_OVF)                                        \
     CASE(OPNAME) {                                                            \
-        TmValue a = st[--sp];                                                 \
+        TmValue a = *--sp;                                                 \
         if (G_LIKELY(tm_is_fixnum(a) && tm_is_fixnum(acc))) {                 \
             intptr_t r;                                                       \
             if (G_LIKELY(!(EXPR_OVF))) { acc = (TmValue)r; DISPATCH(); }      \
         }                                                                     \
-        vm->fp = fp;                                                          \
+        vm->fp = IDX(fp);                                                          \
         acc = slow_binop(n, TM_OP_##OPNAME, a, acc);                          \
         if (G_UNLIKELY(acc == TM_EXC)) RAISE_FROM_INSN();                     \
         DISPATCH();                                                           \
@@ -815,12 +815,12 @@ schedule: {
 
 #define FIXNUM_CMP(OPNAME, CMP)                                               \
     CASE(OPNAME) {                                                            \
-        TmValue a = st[--sp];                                                 \
+        TmValue a = *--sp;                                                 \
         if (G_LIKELY(tm_is_fixnum(a) && tm_is_fixnum(acc))) {                 \
             acc = tm_bool((intptr_t)a CMP (intptr_t)acc);                     \
             DISPATCH();                                                       \
         }                                                                     \
-        vm->fp = fp;                                                          \
+        vm->fp = IDX(fp);                                                          \
         acc = slow_binop(n, TM_OP_##OPNAME, a, acc);                          \
         if (G_UNLIKELY(acc == TM_EXC)) RAISE_FROM_INSN();                     \
         DISPATCH();                                                           \
@@ -838,7 +838,7 @@ schedule: {
             acc = (TmValue)r;
             DISPATCH();
         }
-        vm->fp = fp;
+        vm->fp = IDX(fp);
         acc = tm_num_add(n, acc, tm_fix(A()));
         if (G_UNLIKELY(acc == TM_EXC)) RAISE_FROM_INSN();
         DISPATCH();
@@ -858,11 +858,11 @@ schedule: {
         acc = tm_cdr(acc);
         DISPATCH();
     CASE(CONS) {
-        TmValue a = st[--sp];
+        TmValue a = *--sp;
         acc = tm_cons(n, a, acc);
         DISPATCH();
     }
-    CASE(EQ) { TmValue a = st[--sp]; acc = tm_bool(a == acc); DISPATCH(); }
+    CASE(EQ) { TmValue a = *--sp; acc = tm_bool(a == acc); DISPATCH(); }
     CASE(NULLP) acc = tm_bool(acc == TM_NIL); DISPATCH();
     CASE(PAIRP) acc = tm_bool(tm_is_pair(acc)); DISPATCH();
     CASE(NOT) acc = tm_bool(acc == TM_FALSE); DISPATCH();
@@ -879,7 +879,7 @@ schedule: {
             DISPATCH();
         }
     CASE(VREF) {
-        TmValue v = st[--sp];
+        TmValue v = *--sp;
         if (G_UNLIKELY(!tm_is_vector(v))) {
             tm_type_error(n, "vector-ref", 1, "vector", v);
             RAISE_FROM_INSN();
@@ -902,7 +902,7 @@ schedule: {
     }
     CASE(HALT) goto escape;
 #undef owner
-    CASE(PUSHL) acc = st[fp + (size_t)A()]; st[sp++] = acc; DISPATCH();
+    CASE(PUSHL) acc = fp[A()]; *sp++ = acc; DISPATCH();
 
 #define FIXNUM_CMPI(OPNAME, CMP, SLOWOP)                                       \
     CASE(OPNAME) {                                                            \
@@ -911,7 +911,7 @@ schedule: {
             acc = tm_bool((intptr_t)acc CMP (intptr_t)b);                     \
             DISPATCH();                                                       \
         }                                                                     \
-        vm->fp = fp;                                                          \
+        vm->fp = IDX(fp);                                                          \
         acc = slow_binop(n, TM_OP_##SLOWOP, acc, b);                          \
         if (G_UNLIKELY(acc == TM_EXC)) RAISE_FROM_INSN();                     \
         DISPATCH();                                                           \
@@ -921,6 +921,84 @@ schedule: {
     FIXNUM_CMPI(GTI, >, GT)
     FIXNUM_CMPI(LEI, <=, LE)
     FIXNUM_CMPI(GEI, >=, GE)
+
+    /* compare-and-branch: acc = the test's value, then jump if false */
+#define FUSED_CMPI(OPNAME, CMP, SLOWOP)                                       \
+    CASE(OPNAME) {                                                            \
+        TmValue b = tm_fix(A());                                              \
+        int32_t off = (int32_t)*pc++;                                         \
+        if (G_LIKELY(tm_is_fixnum(acc))) {                                    \
+            acc = tm_bool((intptr_t)acc CMP (intptr_t)b);                     \
+        } else {                                                              \
+            vm->fp = IDX(fp);                                                      \
+            acc = slow_binop(n, TM_OP_##SLOWOP, acc, b);                      \
+            if (G_UNLIKELY(acc == TM_EXC)) RAISE_FROM_INSN();                 \
+        }                                                                     \
+        if (acc == TM_FALSE) pc += off;                                       \
+        DISPATCH();                                                           \
+    }
+    FUSED_CMPI(JNNUMEQI, ==, NUMEQ)
+    FUSED_CMPI(JNLTI, <, LT)
+    FUSED_CMPI(JNGTI, >, GT)
+    FUSED_CMPI(JNLEI, <=, LE)
+    FUSED_CMPI(JNGEI, >=, GE)
+
+#define FUSED_CMP(OPNAME, CMP, SLOWOP)                                        \
+    CASE(OPNAME) {                                                            \
+        TmValue a = *--sp;                                                 \
+        if (G_LIKELY(tm_is_fixnum(a) && tm_is_fixnum(acc))) {                 \
+            acc = tm_bool((intptr_t)a CMP (intptr_t)acc);                     \
+        } else {                                                              \
+            vm->fp = IDX(fp);                                                      \
+            acc = slow_binop(n, TM_OP_##SLOWOP, a, acc);                      \
+            if (G_UNLIKELY(acc == TM_EXC)) RAISE_FROM_INSN();                 \
+        }                                                                     \
+        if (acc == TM_FALSE) pc += A();                                       \
+        DISPATCH();                                                           \
+    }
+    FUSED_CMP(JNNUMEQ, ==, NUMEQ)
+    FUSED_CMP(JNLT, <, LT)
+    FUSED_CMP(JNGT, >, GT)
+    FUSED_CMP(JNLE, <=, LE)
+    FUSED_CMP(JNGE, >=, GE)
+
+    CASE(JNEQ) {
+        TmValue a = *--sp;
+        acc = tm_bool(a == acc);
+        if (acc == TM_FALSE) pc += A();
+        DISPATCH();
+    }
+    CASE(JNNULL)
+        acc = tm_bool(acc == TM_NIL);
+        if (acc == TM_FALSE) pc += A();
+        DISPATCH();
+    CASE(JNPAIR)
+        acc = tm_bool(tm_is_pair(acc));
+        if (acc == TM_FALSE) pc += A();
+        DISPATCH();
+    CASE(JT)
+        acc = tm_bool(acc == TM_FALSE);
+        if (acc == TM_FALSE) pc += A();
+        DISPATCH();
+    CASE(RETL)
+        acc = fp[A()];
+        goto do_return;
+    CASE(LADDI)
+    CASE(PUSHLADDI) {
+        TmValue a = fp[A()];
+        TmValue b = tm_fix((int32_t)*pc++);
+        intptr_t r;
+        if (G_LIKELY(tm_is_fixnum(a) && !__builtin_add_overflow((intptr_t)a, (intptr_t)b, &r))) {
+            acc = (TmValue)r;
+        } else {
+            vm->fp = IDX(fp);
+            acc = tm_num_add(n, a, b);
+            if (G_UNLIKELY(acc == TM_EXC)) RAISE_FROM_INSN();
+        }
+        if (tm_insn_op(insn) == TM_OP_PUSHLADDI)
+            *sp++ = acc;
+        DISPATCH();
+    }
 
     CASE(CALLG) {
         TmValue sym = K[*pc++];
@@ -940,9 +1018,9 @@ schedule: {
     CASE(TCALLG) {
         TmValue sym = K[*pc++];
         argc = A();
-        size_t from = sp - (size_t)argc;
+        TmValue *from = sp - argc;
         if (from != fp)
-            memmove(&st[fp], &st[from], (size_t)argc * sizeof(TmValue));
+            memmove(fp, from, (size_t)argc * sizeof(TmValue));
         acc = TM_SLOT(sym, TM_SYM_VALUE);
         if (G_UNLIKELY(acc == TM_UNBOUND || tm_has_type(acc, TM_T_MACRO))) {
             sym_error = sym;
@@ -954,7 +1032,7 @@ schedule: {
 global_call_error:
     /* fail like a call: the raise hook takes the call's place */
     sp = fp + (size_t)argc;
-    vm->fp = fp;
+    vm->fp = IDX(fp);
     tm_error(n, NULL, acc == TM_UNBOUND ? "unbound variable"
                                         : "syntax keyword used as a variable",
              tm_cons(n, sym_error, TM_NIL));
@@ -968,26 +1046,26 @@ prim_call: {
     if (G_UNLIKELY(def->special || argc < def->min_args ||
                    (def->max_args >= 0 && argc > def->max_args)))
         goto apply;
-    vm->sp = fp + (size_t)argc;
-    vm->fp = fp;
+    vm->sp = IDX(fp) + (size_t)argc;
+    vm->fp = IDX(fp);
     vm->clo = clo;
     vm->pc = PC_OFFSET() - 1;
     uint64_t epoch = n->heap.epoch;
-    acc = def->fn(n, argc, &st[fp]);
+    acc = def->fn(n, argc, fp);
     if (G_UNLIKELY(acc == TM_EXC)) {
         if (vm->exiting)
             goto escape;
         sp = fp + (size_t)argc;
         goto raise_call;
     }
-    size_t h = fp - HDR;
+    TmValue *h = fp - HDR;
     sp = h;
-    fp = h - (size_t)tm_fixval(st[h]);
+    fp = (TmValue *)((char *)h - h[0]);
     if (G_UNLIKELY(epoch != n->heap.epoch)) {
-        clo = st[h + 2];
+        clo = h[2];
         LOAD_CODE(clo);
     }
-    pc = code_start + tm_fixval(st[h + 1]);
+    pc = (const uint32_t *)((const char *)code_start + h[1]);
     DISPATCH();
 }
 }

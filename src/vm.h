@@ -15,6 +15,15 @@ enum { TM_DYN_HANDLERS, TM_DYN_WINDERS, TM_DYN_PARAMS, TM_DYN_NSLOTS };
 TmValue tm_param_value(TmNode *n, TmValue param);
 TmValue tm_make_parameter(TmNode *n, TmValue value, TmValue converter);
 
+/* The first two words of a call header, in the stack cache and in the
+ * slots of heap frames (pending calls): the distance down to the caller's
+ * fp and the return pc, both in bytes so that calls and returns need no
+ * shifts.  Both are even, so the collector takes them for fixnums. */
+#define TM_HDR_DIST(words) ((TmValue)((size_t)(words) * sizeof(TmValue)))
+#define TM_HDR_PC(insns) ((TmValue)((size_t)(insns) * sizeof(uint32_t)))
+#define TM_HDR_DIST_WORDS(w) ((size_t)(w) / sizeof(TmValue))
+#define TM_HDR_PC_INSNS(w) ((size_t)(w) / sizeof(uint32_t))
+
 void tm_vm_init(TmNode *n);
 void tm_vm_destroy(TmNode *n);
 
