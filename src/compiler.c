@@ -74,7 +74,23 @@ static const struct {
     {"null?", TM_OP_NULLP, 1}, {"pair?", TM_OP_PAIRP, 1},
     {"not", TM_OP_NOT, 1},     {"zero?", TM_OP_ZEROP, 1},
     {"vector-ref", TM_OP_VREF, 2},
+    {"quotient", TM_OP_QUO, 2}, {"remainder", TM_OP_REM, 2},
+    {"modulo", TM_OP_MOD, 2},  {"max", TM_OP_MAX, 2},
+    {"min", TM_OP_MIN, 2},     {"char=?", TM_OP_CHAREQ, 2},
+    {"eqv?", TM_OP_EQV, 2},    {"cadr", TM_OP_CADR, 1},
+    {"cddr", TM_OP_CDDR, 1},
 };
+
+/* The VM's slow paths of the inline primitives call the primitives
+ * themselves: find their definitions once the primitives are registered. */
+void tm_compiler_bind_inline_prims(TmNode *n)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(inline_prims); i++) {
+        gpointer ix = g_hash_table_lookup(n->prim_index, inline_prims[i].name);
+        g_assert(ix);
+        n->op_prims[inline_prims[i].op] = n->prims->pdata[GPOINTER_TO_INT(ix) - 1];
+    }
+}
 
 /* ---- compile-time structures -------------------------------------------- */
 

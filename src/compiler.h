@@ -51,5 +51,6 @@ static inline intptr_t tm_arity(int nreq, int nopt, bool rest)
 
 
 
+void tm_compiler_bind_inline_prims(TmNode *n);
 void tm_disassemble(TmNode *n, TmValue code, GString *out);
 #endif

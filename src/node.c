@@ -138,6 +138,7 @@ TmNode *tm_node_new(TmWorld *world)
     n->vm.budget = 2000;
     tm_compiler_init(n);
     register_prims(n);
+    tm_compiler_bind_inline_prims(n);
     make_console_params(n);
     n->heap.inhibit--;
     load_prelude(n);

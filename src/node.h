@@ -125,6 +125,7 @@ struct TmNode {
     GPtrArray *prims;          /* index -> const TmPrimDef* */
     GHashTable *prim_index;    /* name -> index+1 */
     TmValue prim_vector;       /* index -> primitive object */
+    const struct TmPrimDef *op_prims[256]; /* opcode -> primitive it inlines */
     TmValue sym[TM_S__COUNT];  /* well-known symbols */
     TmValue hooks[TM_H__COUNT];/* well-known Scheme procedures, or #f */
     TmValue *roots[64];        /* C locals registered with tm_root_push */

@@ -1000,6 +1000,93 @@ schedule: {
         DISPATCH();
     }
 
+    /* inline primitives with a fixnum/char fast path; otherwise the
+     * primitive itself runs (and names itself in errors) */
+#define SLOW_PRIM(OPNAME, ARGC, A0, A1)                                       \
+    do {                                                                      \
+        TmValue args_[2] = {(A0), (A1)};                                      \
+        vm->fp = IDX(fp);                                                     \
+        vm->sp = IDX(sp);                                                     \
+        acc = n->op_prims[TM_OP_##OPNAME]->fn(n, (ARGC), args_);              \
+        if (G_UNLIKELY(acc == TM_EXC)) RAISE_FROM_INSN();                     \
+        DISPATCH();                                                           \
+    } while (0)
+
+    CASE(QUO) {
+        TmValue a = *--sp;
+        if (G_LIKELY(tm_is_fixnum(a) && tm_is_fixnum(acc) && acc != tm_fix(0) &&
+                     acc != tm_fix(-1))) {
+            acc = tm_fix(tm_fixval(a) / tm_fixval(acc));
+            DISPATCH();
+        }
+        SLOW_PRIM(QUO, 2, a, acc);
+    }
+    CASE(REM) {
+        TmValue a = *--sp;
+        if (G_LIKELY(tm_is_fixnum(a) && tm_is_fixnum(acc) && acc != tm_fix(0) &&
+                     acc != tm_fix(-1))) {
+            acc = tm_fix(tm_fixval(a) % tm_fixval(acc));
+            DISPATCH();
+        }
+        SLOW_PRIM(REM, 2, a, acc);
+    }
+    CASE(MOD) {
+        TmValue a = *--sp;
+        if (G_LIKELY(tm_is_fixnum(a) && tm_is_fixnum(acc) && acc != tm_fix(0) &&
+                     acc != tm_fix(-1))) {
+            intptr_t x = tm_fixval(a), y = tm_fixval(acc), r = x % y;
+            if (r != 0 && (r < 0) != (y < 0))
+                r += y;
+            acc = tm_fix(r);
+            DISPATCH();
+        }
+        SLOW_PRIM(MOD, 2, a, acc);
+    }
+    CASE(MAX) {
+        TmValue a = *--sp;
+        if (G_LIKELY(tm_is_fixnum(a) && tm_is_fixnum(acc))) {
+            acc = (intptr_t)a > (intptr_t)acc ? a : acc;
+            DISPATCH();
+        }
+        SLOW_PRIM(MAX, 2, a, acc);
+    }
+    CASE(MIN) {
+        TmValue a = *--sp;
+        if (G_LIKELY(tm_is_fixnum(a) && tm_is_fixnum(acc))) {
+            acc = (intptr_t)a < (intptr_t)acc ? a : acc;
+            DISPATCH();
+        }
+        SLOW_PRIM(MIN, 2, a, acc);
+    }
+    CASE(CHAREQ) {
+        TmValue a = *--sp;
+        if (G_LIKELY(tm_is_char(a) && tm_is_char(acc))) {
+            acc = tm_bool(a == acc);
+            DISPATCH();
+        }
+        SLOW_PRIM(CHAREQ, 2, a, acc);
+    }
+    CASE(EQV) {
+        TmValue a = *--sp;
+        if (a == acc || !tm_is_obj(a) || !tm_is_obj(acc)) {
+            acc = tm_bool(a == acc);
+            DISPATCH();
+        }
+        SLOW_PRIM(EQV, 2, a, acc);
+    }
+    CASE(CADR)
+        if (G_LIKELY(tm_is_pair(acc) && tm_is_pair(tm_cdr(acc)))) {
+            acc = tm_car(tm_cdr(acc));
+            DISPATCH();
+        }
+        SLOW_PRIM(CADR, 1, acc, TM_FALSE);
+    CASE(CDDR)
+        if (G_LIKELY(tm_is_pair(acc) && tm_is_pair(tm_cdr(acc)))) {
+            acc = tm_cdr(tm_cdr(acc));
+            DISPATCH();
+        }
+        SLOW_PRIM(CDDR, 1, acc, TM_FALSE);
+
     CASE(CALLG) {
         TmValue sym = K[*pc++];
         argc = A();
