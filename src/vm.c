@@ -378,6 +378,7 @@ static TmValue run(TmNode *n, TmValue proc, int argc, size_t base)
     TmVM *vm = &n->vm;
     TmValue *st = vm->stack;
     TmValue *sp = st + vm->sp, *fp = st + vm->fp;
+    TmValue *const stack_end = st + vm->stack_size;
     TmValue clo = vm->clo, acc = proc;
     const uint32_t *code_start = NULL, *pc = NULL;
     TmValue *K = NULL;
@@ -390,6 +391,7 @@ static TmValue run(TmNode *n, TmValue proc, int argc, size_t base)
 apply:
     /* acc: the procedure; argc arguments at st[fp..]; header below fp */
     if (G_LIKELY(tm_is_closure(acc))) {
+    apply_closure:
         if (G_UNLIKELY(--vm->budget <= 0 || n->heap.gc_pending))
             goto safe_point;
     enter: {
@@ -415,10 +417,10 @@ apply:
         }
         sp = fp + (size_t)argc;
         size_t need = (size_t)tm_fixval(TM_SLOT(code, TM_CODE_FRAMESIZE));
-        if (G_UNLIKELY(sp + need >= st + vm->stack_size)) {
+        if (G_UNLIKELY(sp + need >= stack_end)) {
             sp = st + spill(n, base, IDX(fp) - HDR, IDX(sp));
             fp = st + base + HDR;
-            if (sp + need >= st + vm->stack_size) {
+            if (sp + need >= stack_end) {
                 tm_errorf(n, NULL, "procedure frame too large");
                 goto escape;
             }
@@ -983,22 +985,22 @@ schedule: {
     CASE(RETL)
         acc = fp[A()];
         goto do_return;
-    CASE(LADDI)
-    CASE(PUSHLADDI) {
-        TmValue a = fp[A()];
-        TmValue b = tm_fix((int32_t)*pc++);
-        intptr_t r;
-        if (G_LIKELY(tm_is_fixnum(a) && !__builtin_add_overflow((intptr_t)a, (intptr_t)b, &r))) {
-            acc = (TmValue)r;
-        } else {
-            vm->fp = IDX(fp);
-            acc = tm_num_add(n, a, b);
-            if (G_UNLIKELY(acc == TM_EXC)) RAISE_FROM_INSN();
-        }
-        if (tm_insn_op(insn) == TM_OP_PUSHLADDI)
-            *sp++ = acc;
-        DISPATCH();
-    }
+#define LOCAL_PLUS_CONST()                                                    \
+    do {                                                                      \
+        TmValue a = fp[A()];                                                  \
+        TmValue b = tm_fix((int32_t)*pc++);                                   \
+        intptr_t r;                                                           \
+        if (G_LIKELY(tm_is_fixnum(a) &&                                       \
+                     !__builtin_add_overflow((intptr_t)a, (intptr_t)b, &r))) { \
+            acc = (TmValue)r;                                                 \
+        } else {                                                              \
+            vm->fp = IDX(fp);                                                 \
+            acc = tm_num_add(n, a, b);                                        \
+            if (G_UNLIKELY(acc == TM_EXC)) RAISE_FROM_INSN();                 \
+        }                                                                     \
+    } while (0)
+    CASE(LADDI) LOCAL_PLUS_CONST(); DISPATCH();
+    CASE(PUSHLADDI) LOCAL_PLUS_CONST(); *sp++ = acc; DISPATCH();
 
     /* inline primitives with a fixnum/char fast path; otherwise the
      * primitive itself runs (and names itself in errors) */
@@ -1093,7 +1095,7 @@ schedule: {
         fp = sp - (size_t)argc;
         acc = TM_SLOT(sym, TM_SYM_VALUE);
         if (G_LIKELY(tm_is_closure(acc)))
-            goto apply;
+            goto apply_closure;
         if (tm_is_primitive(acc))
             goto prim_call;
         if (G_UNLIKELY(acc == TM_UNBOUND || tm_has_type(acc, TM_T_MACRO))) {
