@@ -1,7 +1,8 @@
 /*
  * port.c — input and output ports: string ports, files (UTF-8 decoded
  * lazily in blocks, so a file of any size needs only one block of memory)
- * and the console (output through the node's world, input from fd 0).
+ * and the console (output through the node's world, input from fd 0);
+ * binary ports on bytevectors and on files (read in raw blocks).
  */
 #include "port.h"
 
@@ -167,6 +168,27 @@ TmValue tm_port_open_output_string(TmNode *n)
     return v;
 }
 
+/* The port reads a copy: the bytevector may move or die meanwhile. */
+TmValue tm_port_open_input_bytes(TmNode *n, const uint8_t *data, size_t len)
+{
+    TmValue v = new_port(n, TM_PORT_BYTES_IN, "<bytevector>");
+    TmPort *p = tm_port(v);
+    p->binary = true;
+    p->bytes = g_malloc(len + 1);
+    memcpy(p->bytes, data, len);
+    p->nbytes = len;
+    p->at_eof = true; /* nothing beyond these bytes */
+    return v;
+}
+
+TmValue tm_port_open_output_bytes(TmNode *n)
+{
+    TmValue v = new_port(n, TM_PORT_BYTES_OUT, "<bytevector>");
+    tm_port(v)->binary = true;
+    tm_port(v)->out = g_string_new(NULL);
+    return v;
+}
+
 /* Raise "cannot open file "x": reason" as a file-error; returns TM_EXC. */
 static TmValue file_error(TmNode *n, const char *who, const char *what,
                           const char *path, int err)
@@ -192,25 +214,51 @@ static FILE *open_file(const char *path, const char *mode)
     return f;
 }
 
-TmValue tm_port_open_input_file(TmNode *n, const char *who, const char *path)
+static TmValue open_input_file(TmNode *n, const char *who, const char *path,
+                               bool binary)
 {
     FILE *f = open_file(path, "rb");
     if (!f)
         return file_error(n, who, "open", path, errno);
     TmValue v = new_port(n, TM_PORT_FILE_IN, path);
     tm_port(v)->file = f;
+    tm_port(v)->binary = binary;
     return v;
 }
 
-TmValue tm_port_open_output_file(TmNode *n, const char *who, const char *path,
-                                 bool append)
+static TmValue open_output_file(TmNode *n, const char *who, const char *path,
+                                bool append, bool binary)
 {
     FILE *f = open_file(path, append ? "ab" : "wb");
     if (!f)
         return file_error(n, who, "open", path, errno);
     TmValue v = new_port(n, TM_PORT_FILE_OUT, path);
     tm_port(v)->file = f;
+    tm_port(v)->binary = binary;
     return v;
+}
+
+TmValue tm_port_open_input_file(TmNode *n, const char *who, const char *path)
+{
+    return open_input_file(n, who, path, false);
+}
+
+TmValue tm_port_open_output_file(TmNode *n, const char *who, const char *path,
+                                 bool append)
+{
+    return open_output_file(n, who, path, append, false);
+}
+
+TmValue tm_port_open_binary_input_file(TmNode *n, const char *who,
+                                       const char *path)
+{
+    return open_input_file(n, who, path, true);
+}
+
+TmValue tm_port_open_binary_output_file(TmNode *n, const char *who,
+                                        const char *path, bool append)
+{
+    return open_output_file(n, who, path, append, true);
 }
 
 /* A new console port: fd 0 reads the process's standard input, fd 1 and 2
@@ -274,7 +322,7 @@ static void fill(PortImpl *impl)
 static bool input_ready(TmPort *p)
 {
     while (p->pos >= p->nchars) {
-        if (p->at_eof || p->closed)
+        if (p->at_eof || p->closed || p->binary)
             return false;
         fill((PortImpl *)p);
     }
@@ -302,6 +350,32 @@ int32_t tm_port_read_char(TmPort *p)
         p->col++;
     }
     return (int32_t)c;
+}
+
+/* True when a byte is available at p->bytes[p->bpos], reading the next
+ * block of a binary file as needed. */
+static bool bytes_ready(TmPort *p)
+{
+    while (p->bpos >= p->nbytes) {
+        if (p->at_eof || p->closed || !p->binary)
+            return false;
+        if (!p->bytes)
+            p->bytes = g_malloc(BLOCK_BYTES);
+        p->nbytes = read_raw(p, p->bytes, BLOCK_BYTES);
+        p->bpos = 0;
+        p->at_eof = p->nbytes == 0;
+    }
+    return true;
+}
+
+int tm_port_peek_byte(TmPort *p)
+{
+    return bytes_ready(p) ? p->bytes[p->bpos] : -1;
+}
+
+int tm_port_read_byte(TmPort *p)
+{
+    return bytes_ready(p) ? p->bytes[p->bpos++] : -1;
 }
 
 /* ---- output ----------------------------------------------------------- */
@@ -343,7 +417,7 @@ static void console_write(TmPort *p, const char *s, size_t len)
  * first and raise. */
 void tm_port_write_utf8(TmPort *p, const char *s, size_t len)
 {
-    if (p->closed || len == 0)
+    if (p->closed || p->binary || len == 0)
         return;
     switch (p->kind) {
     case TM_PORT_STRING_OUT:
@@ -368,6 +442,16 @@ void tm_port_write_char(TmPort *p, uint32_t cp)
     tm_port_write_utf8(p, b, (size_t)k);
 }
 
+void tm_port_write_bytes(TmPort *p, const uint8_t *b, size_t len)
+{
+    if (p->closed || !p->binary || len == 0)
+        return;
+    if (p->kind == TM_PORT_BYTES_OUT)
+        g_string_append_len(p->out, (const char *)b, (gssize)len);
+    else if (p->kind == TM_PORT_FILE_OUT)
+        fwrite(b, 1, len, p->file);
+}
+
 void tm_port_flush(TmPort *p)
 {
     if (p->closed)
@@ -378,9 +462,10 @@ void tm_port_flush(TmPort *p)
         fflush(p->file);
 }
 
-/* Flushes pending output and releases the file; a string output port
- * keeps its text so get-output-string still works.  Closing twice, or
- * finalizing a closed port, is harmless. */
+/* Flushes pending output and releases the file and the input buffers; a
+ * string or bytevector output port keeps its contents so that
+ * get-output-string and get-output-bytevector still work.  Closing twice,
+ * or finalizing a closed port, is harmless. */
 void tm_port_close(TmPort *p)
 {
     if (p->closed)
@@ -397,6 +482,9 @@ void tm_port_close(TmPort *p)
         p->nchars = p->pos = 0;
         ((PortImpl *)p)->cap = 0;
     }
+    g_free(p->bytes);
+    p->bytes = NULL;
+    p->nbytes = p->bpos = 0;
 }
 
 /* The collector calls this once for a dead port.  The slot is cleared so
@@ -410,6 +498,7 @@ void tm_port_finalize(TmValue port)
     if (p->out)
         g_string_free(p->out, TRUE);
     g_free(p->chars);
+    g_free(p->bytes);
     g_free(p->name);
     g_free((PortImpl *)p);
     TM_SLOT(port, 0) = 0;

@@ -372,6 +372,7 @@ MUTATOR(p_bytevector_fill, "bytevector-fill!")
 MUTATOR(p_u8vector_set, "u8vector-set!")
 MUTATOR(p_set_box, "set-box!")
 MUTATOR(p_list_set, "list-set!")
+MUTATOR(p_read_bytevector_to, "read-bytevector!")
 
 const TmPrimDef tm_prims_core[] = {
     {"not", p_not, 1, 1, 0},
@@ -437,5 +438,6 @@ const TmPrimDef tm_prims_core[] = {
     {"u8vector-set!", p_u8vector_set, 0, -1, 0},
     {"set-box!", p_set_box, 0, -1, 0},
     {"list-set!", p_list_set, 0, -1, 0},
+    {"read-bytevector!", p_read_bytevector_to, 0, -1, 0},
     {NULL, NULL, 0, 0, 0},
 };

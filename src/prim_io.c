@@ -1,8 +1,9 @@
 /*
  * prim_io.c — the I/O primitives: textual ports (string, file, console),
- * display/write/print, the reader entry point, files, the environment and
- * clocks.  A missing port argument means the current port, a parameter
- * object whose value the VM looks up for the running process.
+ * binary ports (bytevector, file), display/write/print, the reader entry
+ * point, files, the environment and clocks.  A missing port argument
+ * means the current port, a parameter object whose value the VM looks up
+ * for the running process.
  */
 #include <errno.h>
 
@@ -17,7 +18,7 @@
 static bool is_input_kind(TmPortKind k)
 {
     return k == TM_PORT_STRING_IN || k == TM_PORT_FILE_IN ||
-           k == TM_PORT_CONSOLE_IN;
+           k == TM_PORT_CONSOLE_IN || k == TM_PORT_BYTES_IN;
 }
 
 static bool is_input_port(TmValue v)
@@ -39,47 +40,70 @@ static TmValue port_or_current(TmNode *n, int argc, TmValue *argv, int i,
     return tm_param_value(n, param);
 }
 
-/* The open output port of argument i (the current output port when absent),
- * or NULL after raising. */
-static TmPort *out_port(TmNode *n, const char *who, int argc, TmValue *argv,
-                        int i)
-{
-    TmValue v = port_or_current(n, argc, argv, i, n->param_out);
-    if (!is_output_port(v)) {
-        tm_type_error(n, who, i + 1, "output port", v);
-        return NULL;
-    }
-    if (tm_port(v)->closed) {
-        tm_error(n, who, "output port is closed", tm_cons(n, v, TM_NIL));
-        return NULL;
-    }
-    return tm_port(v);
-}
+/* What an operation needs of its port argument. */
+typedef enum { TEXT_IN, TEXT_OUT, BYTES_IN, BYTES_OUT } Need;
 
-/* Like out_port for input; the port value itself goes to *pv when wanted. */
-static TmPort *in_port(TmNode *n, const char *who, int argc, TmValue *argv,
-                       int i, TmValue *pv)
+static const char *const need_names[] = {
+    "textual input port", "textual output port", "binary input port",
+    "binary output port"
+};
+
+/* The open port of argument i (the current input or output port when
+ * absent) that suits `need`, or NULL after raising.  A port of the right
+ * direction but the wrong kind gets its own message, since both print as
+ * #<port>.  The port value itself goes to *pv when wanted. */
+static TmPort *port_arg(TmNode *n, const char *who, int argc, TmValue *argv,
+                        int i, Need need, TmValue *pv)
 {
-    TmValue v = port_or_current(n, argc, argv, i, n->param_in);
-    if (!is_input_port(v)) {
-        tm_type_error(n, who, i + 1, "input port", v);
+    bool input = need == TEXT_IN || need == BYTES_IN;
+    bool binary = need == BYTES_IN || need == BYTES_OUT;
+    TmValue v = port_or_current(n, argc, argv, i,
+                                input ? n->param_in : n->param_out);
+    if (!(input ? is_input_port(v) : is_output_port(v))) {
+        tm_type_error(n, who, i + 1, need_names[need], v);
         return NULL;
     }
-    if (tm_port(v)->closed) {
-        tm_error(n, who, "input port is closed", tm_cons(n, v, TM_NIL));
+    TmPort *p = tm_port(v);
+    if (p->binary != binary) {
+        tm_error(n, who,
+                 binary ? "binary operation on a textual port (needs a port "
+                          "from open-input-bytevector, open-output-bytevector "
+                          "or open-binary-*-file)"
+                        : "textual operation on a binary port",
+                 tm_cons(n, v, TM_NIL));
+        return NULL;
+    }
+    if (p->closed) {
+        tm_error(n, who,
+                 input ? "input port is closed" : "output port is closed",
+                 tm_cons(n, v, TM_NIL));
         return NULL;
     }
     if (pv)
         *pv = v;
-    return tm_port(v);
+    return p;
 }
 
-static void print_to(TmNode *n, TmPort *p, TmValue v, TmPrintMode mode)
+static TmPort *out_port(TmNode *n, const char *who, int argc, TmValue *argv,
+                        int i)
+{
+    return port_arg(n, who, argc, argv, i, TEXT_OUT, NULL);
+}
+
+static TmPort *in_port(TmNode *n, const char *who, int argc, TmValue *argv,
+                       int i, TmValue *pv)
+{
+    return port_arg(n, who, argc, argv, i, TEXT_IN, pv);
+}
+
+/* False, having printed nothing, only for write-simple of a cycle. */
+static bool print_to(TmNode *n, TmPort *p, TmValue v, TmPrintMode mode)
 {
     GString *g = g_string_new(NULL);
-    tm_print(n, v, mode, g);
+    bool ok = tm_print(n, v, mode, g);
     tm_port_write_utf8(p, g->str, g->len);
     g_string_free(g, TRUE);
+    return ok;
 }
 
 /* ---- output ----------------------------------------------------------- */
@@ -90,17 +114,22 @@ static TmValue print_prim(TmNode *n, const char *who, int argc, TmValue *argv,
     TmPort *p = out_port(n, who, argc, argv, 1);
     if (!p)
         return TM_EXC;
-    print_to(n, p, argv[0], mode);
+    if (!print_to(n, p, argv[0], mode))
+        return tm_error(n, who,
+                        "circular data has no representation without datum "
+                        "labels; use write or write-shared",
+                        TM_NIL);
     return TM_VOID;
 }
 
-/* write-shared and write-simple share write's datum labels for cycles. */
+/* write and display label the cycles, write-shared all shared structure,
+ * write-simple nothing (R7RS 6.13.3). */
 #define PRINT_PRIM(cname, name, mode)                                         \
     TM_PRIM(cname) { return print_prim(n, name, argc, argv, mode); }
 PRINT_PRIM(p_display, "display", TM_PRINT_DISPLAY)
 PRINT_PRIM(p_write, "write", TM_PRINT_WRITE)
-PRINT_PRIM(p_write_shared, "write-shared", TM_PRINT_WRITE)
-PRINT_PRIM(p_write_simple, "write-simple", TM_PRINT_WRITE)
+PRINT_PRIM(p_write_shared, "write-shared", TM_PRINT_WRITE_SHARED)
+PRINT_PRIM(p_write_simple, "write-simple", TM_PRINT_WRITE_SIMPLE)
 #undef PRINT_PRIM
 
 TM_PRIM(p_newline)
@@ -157,12 +186,6 @@ TM_PRIM(p_write_string)
     return TM_VOID;
 }
 
-TM_PRIM(p_write_u8)
-{
-    TM_UNUSED_ARGS;
-    return tm_errorf(n, "write-u8", "binary ports are not supported");
-}
-
 /* True for the keyword `port:` of Gambit's print. */
 static bool is_port_key(TmNode *n, TmValue v)
 {
@@ -210,9 +233,12 @@ TM_PRIM(p_pp)
     return TM_VOID;
 }
 
+/* Textual or binary. */
 TM_PRIM(p_flush_output_port)
 {
-    TmPort *p = out_port(n, "flush-output-port", argc, argv, 0);
+    TmValue v = port_or_current(n, argc, argv, 0, n->param_out);
+    Need need = tm_is_port(v) && tm_port(v)->binary ? BYTES_OUT : TEXT_OUT;
+    TmPort *p = port_arg(n, "flush-output-port", argc, argv, 0, need, NULL);
     if (!p)
         return TM_EXC;
     tm_port_flush(p);
@@ -298,6 +324,115 @@ TM_PRIM(p_read)
     if (!in_port(n, "read", argc, argv, 0, &pv))
         return TM_EXC;
     return tm_read(n, pv, NULL);
+}
+
+/* ---- binary ports ------------------------------------------------------ */
+
+static TmValue byte_or_eof(int b)
+{
+    return b < 0 ? TM_EOF : tm_fix(b);
+}
+
+TM_PRIM(p_read_u8)
+{
+    TmPort *p = port_arg(n, "read-u8", argc, argv, 0, BYTES_IN, NULL);
+    return p ? byte_or_eof(tm_port_read_byte(p)) : TM_EXC;
+}
+
+TM_PRIM(p_peek_u8)
+{
+    TmPort *p = port_arg(n, "peek-u8", argc, argv, 0, BYTES_IN, NULL);
+    return p ? byte_or_eof(tm_port_peek_byte(p)) : TM_EXC;
+}
+
+/* Bytevector and file ports never block (as char-ready?). */
+TM_PRIM(p_u8_ready)
+{
+    TmPort *p = port_arg(n, "u8-ready?", argc, argv, 0, BYTES_IN, NULL);
+    return p ? TM_TRUE : TM_EXC;
+}
+
+/* (read-bytevector k [port]): up to k bytes; eof when none is left. */
+TM_PRIM(p_read_bytevector)
+{
+    TmValue k = argv[0];
+    TM_CHECK(n, tm_is_fixnum(k) && tm_fixval(k) >= 0, "read-bytevector", 1,
+             "non-negative exact integer", k);
+    TmPort *p = port_arg(n, "read-bytevector", argc, argv, 1, BYTES_IN, NULL);
+    if (!p)
+        return TM_EXC;
+    size_t want = (size_t)tm_fixval(k);
+    if (want > 0 && tm_port_peek_byte(p) < 0)
+        return TM_EOF;
+    GByteArray *buf = g_byte_array_new();
+    int b;
+    while (buf->len < want && (b = tm_port_read_byte(p)) >= 0) {
+        uint8_t u = (uint8_t)b;
+        g_byte_array_append(buf, &u, 1);
+    }
+    TmValue r = tm_make_bytevector(n, buf->len, buf->data);
+    g_byte_array_free(buf, TRUE);
+    return r;
+}
+
+TM_PRIM(p_write_u8)
+{
+    TmValue b = argv[0];
+    TM_CHECK(n, tm_is_fixnum(b) && tm_fixval(b) >= 0 && tm_fixval(b) <= 255,
+             "write-u8", 1, "byte (exact integer from 0 to 255)", b);
+    TmPort *p = port_arg(n, "write-u8", argc, argv, 1, BYTES_OUT, NULL);
+    if (!p)
+        return TM_EXC;
+    uint8_t u = (uint8_t)tm_fixval(b);
+    tm_port_write_bytes(p, &u, 1);
+    return TM_VOID;
+}
+
+/* (write-bytevector bytevector [port [start [end]]]) */
+TM_PRIM(p_write_bytevector)
+{
+    TmValue bv = argv[0];
+    const char *who = "write-bytevector";
+    TM_CHECK(n, tm_is_bytevector(bv), who, 1, "bytevector", bv);
+    size_t len = tm_bytevector_length(bv), start = 0, end = len;
+    if (argc > 2 && argv[2] != TM_DEFAULT &&
+        !tm_get_index(n, who, 3, argv[2], len + 1, &start))
+        return TM_EXC;
+    if (argc > 3 && argv[3] != TM_DEFAULT &&
+        !tm_get_index(n, who, 4, argv[3], len + 1, &end))
+        return TM_EXC;
+    if (end < start)
+        return tm_range_error(n, who, 4, argv[3]);
+    TmPort *p = port_arg(n, who, argc, argv, 1, BYTES_OUT, NULL);
+    if (!p)
+        return TM_EXC;
+    tm_port_write_bytes(p, tm_bytevector_data(bv) + start, end - start);
+    return TM_VOID;
+}
+
+TM_PRIM(p_open_input_bytevector)
+{
+    (void)argc;
+    TM_CHECK(n, tm_is_bytevector(argv[0]), "open-input-bytevector", 1,
+             "bytevector", argv[0]);
+    return tm_port_open_input_bytes(n, tm_bytevector_data(argv[0]),
+                                    tm_bytevector_length(argv[0]));
+}
+
+TM_PRIM(p_open_output_bytevector)
+{
+    TM_UNUSED_ARGS;
+    return tm_port_open_output_bytes(n);
+}
+
+TM_PRIM(p_get_output_bytevector)
+{
+    (void)argc;
+    TmValue v = argv[0];
+    TM_CHECK(n, tm_is_port(v) && tm_port(v)->kind == TM_PORT_BYTES_OUT,
+             "get-output-bytevector", 1, "bytevector output port", v);
+    GString *out = tm_port(v)->out;
+    return tm_make_bytevector(n, out->len, (const uint8_t *)out->str);
 }
 
 /* ---- port objects ----------------------------------------------------- */
@@ -406,6 +541,29 @@ TM_PRIM(p_open_output_file)
     if (!path)
         return TM_EXC;
     TmValue r = tm_port_open_output_file(n, "open-output-file", path, append);
+    g_free(path);
+    return r;
+}
+
+TM_PRIM(p_open_binary_input_file)
+{
+    (void)argc;
+    const char *who = "open-binary-input-file";
+    TM_CHECK(n, tm_is_string(argv[0]), who, 1, "string", argv[0]);
+    char *path = tm_string_to_utf8(argv[0]);
+    TmValue r = tm_port_open_binary_input_file(n, who, path);
+    g_free(path);
+    return r;
+}
+
+/* (open-binary-output-file path [append?]), like open-output-file. */
+TM_PRIM(p_open_binary_output_file)
+{
+    const char *who = "open-binary-output-file";
+    TM_CHECK(n, tm_is_string(argv[0]), who, 1, "string", argv[0]);
+    bool append = argc > 1 && tm_truthy(argv[1]) && argv[1] != TM_DEFAULT;
+    char *path = tm_string_to_utf8(argv[0]);
+    TmValue r = tm_port_open_binary_output_file(n, who, path, append);
     g_free(path);
     return r;
 }
@@ -531,7 +689,6 @@ const TmPrimDef tm_prims_io[] = {
     {"fresh-line", p_fresh_line, 0, 1, 0},
     {"write-char", p_write_char, 1, 2, 0},
     {"write-string", p_write_string, 1, 4, 0},
-    {"write-u8", p_write_u8, 1, 2, 0},
     {"print", p_print, 0, -1, 0},
     {"println", p_println, 0, -1, 0},
     {"pp", p_pp, 1, 2, 0},
@@ -542,6 +699,15 @@ const TmPrimDef tm_prims_io[] = {
     {"read-string", p_read_string, 1, 2, 0},
     {"char-ready?", p_char_ready, 0, 1, 0},
     {"read", p_read, 0, 1, 0},
+    {"read-u8", p_read_u8, 0, 1, 0},
+    {"peek-u8", p_peek_u8, 0, 1, 0},
+    {"u8-ready?", p_u8_ready, 0, 1, 0},
+    {"read-bytevector", p_read_bytevector, 1, 2, 0},
+    {"write-u8", p_write_u8, 1, 2, 0},
+    {"write-bytevector", p_write_bytevector, 1, 4, 0},
+    {"open-input-bytevector", p_open_input_bytevector, 1, 1, 0},
+    {"open-output-bytevector", p_open_output_bytevector, 0, 0, 0},
+    {"get-output-bytevector", p_get_output_bytevector, 1, 1, 0},
     {"eof-object", p_eof_object, 0, 0, 0},
     {"eof-object?", p_eof_object_p, 1, 1, 0},
     {"port?", p_port_p, 1, 1, 0},
@@ -556,6 +722,8 @@ const TmPrimDef tm_prims_io[] = {
     {"get-output-string", p_get_output_string, 1, 1, 0},
     {"open-input-file", p_open_input_file, 1, 1, 0},
     {"open-output-file", p_open_output_file, 1, 2, 0},
+    {"open-binary-input-file", p_open_binary_input_file, 1, 1, 0},
+    {"open-binary-output-file", p_open_binary_output_file, 1, 2, 0},
     {"close-port", p_close_port, 1, 1, 0},
     {"close-input-port", p_close_input_port, 1, 1, 0},
     {"close-output-port", p_close_output_port, 1, 1, 0},

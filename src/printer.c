@@ -4,9 +4,11 @@
  *
  * The printer never recurses: it runs a stack of small tasks ("print this
  * value", "print the rest of this list"), so neither long nor deep data
- * can overflow the C stack.  A pre-pass finds the pairs and vectors that
- * lie on a cycle; those, and only those, get datum labels #n= / #n#, as
- * R7RS `write` requires (mere sharing is printed twice).
+ * can overflow the C stack.  A pre-pass finds the compound values (pairs,
+ * vectors, boxes, records) that get datum labels #n= / #n#: for `write`
+ * and `display` those that lie on a cycle, and only those, as R7RS
+ * requires (mere sharing is printed twice); for `write-shared` every one
+ * met more than once; for `write-simple` none (it refuses cyclic data).
  */
 #include "num.h"
 #include "port.h"
@@ -51,9 +53,12 @@ typedef struct {
     GArray *events;       /* Event, for the pretty printer, or NULL */
 } Printer;
 
-/* ---- finding cycles -------------------------------------------------- */
+/* ---- finding cycles and shared structure ------------------------------- */
 
-/* Objects the printer descends into, and so the ones a cycle can pass. */
+/* Objects the printer descends into, and so the ones a cycle can pass and
+ * the ones write-shared labels.  Strings and bytevectors are atoms here:
+ * R7RS asks labels for pairs and vectors, and the identity of an immutable
+ * string is not worth a label. */
 static bool is_compound(TmValue v)
 {
     if (!tm_is_obj(v))
@@ -97,13 +102,17 @@ enum { GRAY = 1, BLACK = 2 };
 /* Depth-first search with three colours: an edge to an object still on
  * the path (gray) closes a cycle, and its target gets a label.  Every
  * cycle contains such an edge, so labelled objects cut every cycle, and
- * black objects need no second visit, which keeps this linear.  `budget`
- * bounds the visits when the output is bounded anyway (0: no bound). */
-static void find_cycles(Printer *pr, TmValue root, size_t budget)
+ * black objects need no second visit, which keeps this linear.  With
+ * `shared`, an edge to a black object (one reached before by another
+ * path) labels its target too, so every object met twice gets a label.
+ * `budget` bounds the visits when the output is bounded anyway (0: no
+ * bound).  Returns true when a label was placed. */
+static bool find_labels(Printer *pr, TmValue root, bool shared, size_t budget)
 {
     GHashTable *color = g_hash_table_new(g_direct_hash, g_direct_equal);
     GArray *path = g_array_new(FALSE, FALSE, sizeof(Visit));
     Visit first = { root, 0 };
+    bool found = false;
     g_array_append_val(path, first);
     g_hash_table_insert(color, tm_obj(root), GINT_TO_POINTER(GRAY));
     for (size_t steps = 0; path->len > 0 && (!budget || steps < budget);
@@ -118,8 +127,9 @@ static void find_cycles(Printer *pr, TmValue root, size_t budget)
         if (!is_compound(c))
             continue;
         int col = GPOINTER_TO_INT(g_hash_table_lookup(color, tm_obj(c)));
-        if (col == GRAY) {
+        if (col == GRAY || (shared && col == BLACK)) {
             g_hash_table_insert(pr->labels, tm_obj(c), GINT_TO_POINTER(-1));
+            found = true;
         } else if (col == 0) {
             Visit v = { c, 0 };
             g_hash_table_insert(color, tm_obj(c), GINT_TO_POINTER(GRAY));
@@ -128,6 +138,7 @@ static void find_cycles(Printer *pr, TmValue root, size_t budget)
     }
     g_array_free(path, TRUE);
     g_hash_table_destroy(color);
+    return found;
 }
 
 static bool is_labelled(Printer *pr, TmValue v)
@@ -611,25 +622,32 @@ static void run(Printer *pr)
 
 /* Print v into out.  With a limit the output stops soon after `limit`
  * bytes; every compound prints at least one byte, so a cycle the
- * bounded pre-pass missed still terminates. */
-static void print_root(TmNode *n, TmValue v, TmPrintMode mode, GString *out,
+ * bounded pre-pass missed still terminates.  In write-simple mode a
+ * cyclic v prints nothing and the result is false: without labels its
+ * output would never end. */
+static bool print_root(TmNode *n, TmValue v, TmPrintMode mode, GString *out,
                        size_t limit, GArray *events)
 {
     Printer pr = { .n = n, .out = out, .mode = mode, .limit = limit,
                    .events = events };
     pr.labels = g_hash_table_new(g_direct_hash, g_direct_equal);
-    pr.todo = g_array_new(FALSE, FALSE, sizeof(Task));
-    if (is_compound(v))
-        find_cycles(&pr, v, limit ? 4 * limit + 1024 : 0);
-    push(&pr, T_VALUE, v, 0, NULL);
-    run(&pr);
-    g_array_free(pr.todo, TRUE);
+    bool labelled = is_compound(v) &&
+                    find_labels(&pr, v, mode == TM_PRINT_WRITE_SHARED,
+                                limit ? 4 * limit + 1024 : 0);
+    bool ok = !(labelled && mode == TM_PRINT_WRITE_SIMPLE);
+    if (ok) {
+        pr.todo = g_array_new(FALSE, FALSE, sizeof(Task));
+        push(&pr, T_VALUE, v, 0, NULL);
+        run(&pr);
+        g_array_free(pr.todo, TRUE);
+    }
     g_hash_table_destroy(pr.labels);
+    return ok;
 }
 
-void tm_print(TmNode *n, TmValue v, TmPrintMode mode, GString *out)
+bool tm_print(TmNode *n, TmValue v, TmPrintMode mode, GString *out)
 {
-    print_root(n, v, mode, out, 0, NULL);
+    return print_root(n, v, mode, out, 0, NULL);
 }
 
 char *tm_print_short(TmNode *n, TmValue v, size_t max_len)

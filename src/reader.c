@@ -825,8 +825,8 @@ static TmValue read_datum(Reader *r)
 
 TmValue tm_read(TmNode *n, TmValue port, TmSourceMap *map)
 {
-    if (!tm_is_port(port))
-        return tm_type_error(n, "read", 1, "input port", port);
+    if (!tm_is_port(port) || tm_port(port)->binary)
+        return tm_type_error(n, "read", 1, "textual input port", port);
     Reader r = { .n = n, .p = tm_port(port), .map = map };
     r.stack = g_array_new(FALSE, FALSE, sizeof(Frame));
     r.tok = g_array_new(FALSE, FALSE, sizeof(uint32_t));

@@ -37,9 +37,10 @@ def _ids(paths):
     return [str(p.relative_to(TESTS_DIR)) for p in paths]
 
 
-# Files that document features not implemented yet; strict, so they fail
-# the suite once the feature works and the mark must be removed.
-KNOWN_GAPS = {"known-gaps.scm": "write-shared labels and binary ports are not implemented yet"}
+# Files that document features not implemented yet ({"file.scm": reason});
+# strict, so they fail the suite once the feature works and the mark must
+# be removed.  None at present.
+KNOWN_GAPS = {}
 
 LANG_FILES = [
     pytest.param(p, marks=pytest.mark.xfail(reason=KNOWN_GAPS[os.path.basename(str(p))], strict=True))

@@ -3,7 +3,7 @@
 ;;;
 ;;; The forms are evaluated with eval so that it does not matter whether
 ;;; the implementation rejects them while compiling or while running.
-;; expect-count: 39
+;; expect-count: 43
 
 (define (string-search needle haystack)
   (let ((n (string-length needle)) (h (string-length haystack)))
@@ -45,6 +45,8 @@
 (test-error (eval '(vector-copy! (vector 1 2) 0 (vector 3 4))))
 (test-error (eval '(string-copy! (string #\a #\b) 0 "cd")))
 (test-error (eval '(bytevector-copy! (bytevector 1 2) 0 (bytevector 3 4))))
+(test-error (eval '(read-bytevector! (make-bytevector 2 0)
+                                     (open-input-bytevector (bytevector 1 2)))))
 
 ;; the raised object is an error object
 (test #t (string? (message-of '(set! global-var 2))))
@@ -60,6 +62,7 @@
 (test-assert (mentions? '(vector-fill! (vector 1 2) 0) "vector-fill!"))
 (test-assert (mentions? '(string-fill! (string #\a #\b) #\c) "string-fill!"))
 (test-assert (mentions? '(bytevector-u8-set! (bytevector 1 2) 0 3) "bytevector-u8-set!"))
+(test-assert (mentions? '(read-bytevector! (make-bytevector 2 0)) "read-bytevector!"))
 
 ;; ... and says that state lives in processes
 (test-assert (mentions? '(set! global-var 2) "process"))
@@ -67,6 +70,7 @@
 (test-assert (mentions? '(vector-set! (vector 1 2) 0 3) "process"))
 (test-assert (mentions? '(string-set! (string #\a #\b) 0 #\c) "process"))
 (test-assert (mentions? '(bytevector-u8-set! (bytevector 1 2) 0 3) "process"))
+(test-assert (mentions? '(read-bytevector! (make-bytevector 2 0)) "process"))
 
 ;; nothing was mutated
 (test 1 global-var)
@@ -88,6 +92,11 @@
       (let ((b (bytevector 1 2)))
         (guard (e (#t #f)) (eval (list 'bytevector-u8-set! (list 'quote b) 0 9)))
         b))
+;; read-bytevector! neither fills the buffer nor consumes the port
+(test '(#u8(0 0) 1)
+      (let ((b (make-bytevector 2 0)) (port (open-input-bytevector (bytevector 1 2))))
+        (guard (e (#t #f)) (eval (list 'read-bytevector! (list 'quote b) (list 'quote port))))
+        (list b (read-u8 port))))
 
 ;; top-level define is allowed to redefine a global
 (define global-var 2)

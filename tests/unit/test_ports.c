@@ -1,7 +1,7 @@
 /*
  * test_ports.c — string, file and console ports, UTF-8 decoding, line and
- * column tracking, finalization, and the I/O primitives of prim_io.c called
- * directly through their table.
+ * column tracking, binary ports, finalization, and the I/O primitives of
+ * prim_io.c called directly through their table.
  */
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -456,6 +456,92 @@ static void test_file_delete(Fixture *f, gconstpointer data)
     g_free(path);
 }
 
+/* ---- binary ports ------------------------------------------------------ */
+
+/* A bytevector port gives back its bytes, NUL and 0xFF included, and
+ * nothing as characters; text written to a binary port and bytes written
+ * to a textual one are dropped (the primitives raise before that). */
+static void test_bytes_ports(Fixture *f, gconstpointer data)
+{
+    (void)data;
+    TmNode *n = f->n;
+    const uint8_t bytes[] = {0, 'a', 0xFF, 0xC3};
+    TmPort *in = tm_port(tm_port_open_input_bytes(n, bytes, sizeof bytes));
+    g_assert_true(in->binary);
+    g_assert_cmpint(tm_port_read_char(in), ==, -1);
+    g_assert_cmpint(tm_port_peek_byte(in), ==, 0);
+    for (size_t i = 0; i < sizeof bytes; i++)
+        g_assert_cmpint(tm_port_read_byte(in), ==, bytes[i]);
+    g_assert_cmpint(tm_port_read_byte(in), ==, -1);
+    g_assert_cmpint(tm_port_peek_byte(in), ==, -1);
+
+    TmPort *out = tm_port(tm_port_open_output_bytes(n));
+    tm_port_write_bytes(out, bytes, sizeof bytes);
+    tm_port_write_utf8(out, "text", 4);
+    g_assert_cmpuint(out->out->len, ==, sizeof bytes);
+    g_assert_cmpmem(out->out->str, out->out->len, bytes, sizeof bytes);
+
+    TmPort *text = tm_port(tm_port_open_output_string(n));
+    tm_port_write_bytes(text, bytes, sizeof bytes);
+    g_assert_cmpuint(text->out->len, ==, 0);
+    TmPort *tin = tm_port(tm_port_open_input_utf8(n, "x", 1, NULL));
+    g_assert_cmpint(tm_port_read_byte(tin), ==, -1);
+    g_assert_cmpint(tm_port_read_char(tin), ==, 'x');
+
+    tm_port_close(in);
+    g_assert_cmpint(tm_port_read_byte(in), ==, -1);
+}
+
+/* A binary file longer than three blocks reads back byte for byte. */
+static void test_binary_file_large(Fixture *f, gconstpointer data)
+{
+    (void)data;
+    char *path = path_in(f, "big.bin");
+    size_t len = 3 * 65536 + 17;
+    uint8_t *buf = g_malloc(len);
+    for (size_t i = 0; i < len; i++)
+        buf[i] = (uint8_t)(i * 7 + (i >> 16));
+    TmValue out = tm_port_open_binary_output_file(f->n, "test", path, false);
+    tm_port_write_bytes(tm_port(out), buf, len);
+    tm_port_close(tm_port(out));
+
+    TmPort *p = tm_port(tm_port_open_binary_input_file(f->n, "test", path));
+    g_assert_true(p->binary);
+    for (size_t i = 0; i < len; i++)
+        if (tm_port_read_byte(p) != buf[i])
+            g_error("byte %zu misread", i);
+    g_assert_cmpint(tm_port_read_byte(p), ==, -1);
+    tm_port_close(p);
+    g_free(buf);
+    g_free(path);
+}
+
+/* The primitives refuse the wrong kind of port with an error, not a
+ * crash, and leave the port as it was. */
+static void test_prims_binary(Fixture *f, gconstpointer data)
+{
+    (void)data;
+    TmNode *n = f->n;
+    TmValue in = call(n, "open-input-bytevector", 1,
+                      tm_make_bytevector(n, 2, (const uint8_t *)"\x01\x02"));
+    TmValue out = call(n, "open-output-bytevector", 0);
+    TmValue text = call(n, "open-input-string", 1, str(n, "a"));
+    g_assert_true(call(n, "read-char", 1, in) == TM_EXC);
+    assert_pending_error(n, TM_S_error, "textual operation on a binary port");
+    g_assert_true(call(n, "display", 2, tm_fix(1), out) == TM_EXC);
+    g_assert_true(call(n, "read", 1, in) == TM_EXC);
+    g_assert_true(call(n, "read-u8", 1, text) == TM_EXC);
+    assert_pending_error(n, TM_S_error, "binary operation on a textual port");
+    g_assert_true(call(n, "write-u8", 2, tm_fix(256), out) == TM_EXC);
+    g_assert_true(call(n, "read-u8", 1, in) == tm_fix(1));
+    g_assert_true(call(n, "write-u8", 2, tm_fix(9), out) == TM_VOID);
+    TmValue bv = call(n, "get-output-bytevector", 1, out);
+    g_assert_true(tm_is_bytevector(bv) && tm_bytevector_length(bv) == 1);
+    g_assert_cmpint(tm_bytevector_data(bv)[0], ==, 9);
+    g_assert_true(call(n, "binary-port?", 1, in) == TM_TRUE);
+    g_assert_true(call(n, "textual-port?", 1, in) == TM_FALSE);
+}
+
 /* ---- finalization ------------------------------------------------------ */
 
 /* An output file port nobody closes is flushed and closed when the
@@ -588,6 +674,9 @@ int main(int argc, char **argv)
     ADD("/port/file/append", test_file_append);
     ADD("/port/file/missing", test_file_missing);
     ADD("/port/file/delete", test_file_delete);
+    ADD("/port/bytes/ports", test_bytes_ports);
+    ADD("/port/bytes/file-large", test_binary_file_large);
+    ADD("/port/bytes/prims", test_prims_binary);
     ADD("/port/finalize/dead", test_finalize);
     ADD("/port/finalize/survivor", test_finalize_survivor);
     ADD("/port/prims/print", test_print);

@@ -508,6 +508,54 @@ static void test_label_roundtrip(Fixture *f, gconstpointer d)
     }
 }
 
+/* write-shared labels everything met twice, numbering labels in the
+ * order they are printed; its output reads back to the same sharing, so
+ * writing that again gives the same text.  Strings and bytevectors are
+ * not labelled (R7RS asks it for pairs and vectors). */
+static void test_label_write_shared(Fixture *f, gconstpointer d)
+{
+    (void)d;
+    TmNode *n = f->n;
+    const char *cases[][2] = {
+        { "(#0=(a b) #0# #0#)", "(#0=(a b) #0# #0#)" },
+        { "#5=#(1 #5# 2)", "#0=#(1 #0# 2)" },
+        { "(x #0=(a #1=(b #0# #1#)))", "(x #0=(a #1=(b #0# #1#)))" },
+        { "(#1=(y) #0=(x) #0# #1#)", "(#0=(y) #1=(x) #1# #0#)" },
+        { "((a . #0=(b c)) #0#)", "((a . #0=(b c)) #0#)" },
+        { "(#3=(a b) . #3#)", "(#0=(a b) . #0#)" },
+        { "#0='#0#", "#0='#0#" },
+        { "(#0=#(1) #(#0#))", "(#0=#(1) #(#0#))" },
+        { "(#0=#u8(1) #0# #1=\"s\" #1#)", "(#u8(1) #u8(1) \"s\" \"s\")" },
+        { "(1 (2) #(3))", "(1 (2) #(3))" },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        char *s = print(n, read1(n, cases[i][0]), TM_PRINT_WRITE_SHARED);
+        g_assert_cmpstr(s, ==, cases[i][1]);
+        char *s2 = print(n, read1(n, s), TM_PRINT_WRITE_SHARED);
+        g_assert_cmpstr(s2, ==, s);
+        g_free(s);
+        g_free(s2);
+    }
+}
+
+/* write-simple prints shared structure twice and refuses cycles, which
+ * would print forever, leaving the output untouched. */
+static void test_label_write_simple(Fixture *f, gconstpointer d)
+{
+    (void)d;
+    TmNode *n = f->n;
+    char *s = print(n, read1(n, "(#0=(a b) #0#)"), TM_PRINT_WRITE_SIMPLE);
+    g_assert_cmpstr(s, ==, "((a b) (a b))");
+    g_free(s);
+    GString *g = g_string_new("x");
+    g_assert_false(tm_print(n, read1(n, "(1 #0=(2 . #0#))"),
+                            TM_PRINT_WRITE_SIMPLE, g));
+    g_assert_cmpstr(g->str, ==, "x");
+    g_assert_true(tm_print(n, read1(n, "(1 #0=(2 . #0#))"), TM_PRINT_WRITE, g));
+    g_assert_cmpstr(g->str, ==, "x(1 #0=(2 . #0#))");
+    g_string_free(g, TRUE);
+}
+
 /* ---- source map -------------------------------------------------------- */
 
 static void test_source_map(Fixture *f, gconstpointer d)
@@ -775,6 +823,8 @@ int main(int argc, char **argv)
     ADD("/reader/label/shared", test_label_shared);
     ADD("/reader/label/cycle", test_label_cycle);
     ADD("/reader/label/roundtrip", test_label_roundtrip);
+    ADD("/reader/label/write-shared", test_label_write_shared);
+    ADD("/reader/label/write-simple", test_label_write_simple);
     ADD("/reader/source-map", test_source_map);
     ADD("/reader/error/messages", test_errors);
     ADD("/reader/error/recovery", test_error_recovery);
