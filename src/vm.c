@@ -338,11 +338,17 @@ static bool timer_due(TmNode *n)
 #error "the VM needs computed goto (GCC or clang)"
 #endif
 
+/* cur_code caches the code whose bytes and constants are loaded: calls
+ * and returns within one procedure (recursion) skip the reload.  Anything
+ * that may collect resets it, since the code may move. */
 #define LOAD_CODE(c)                                                        \
     do {                                                                    \
         TmValue code_ = tm_closure_code(c);                                 \
-        code_start = (const uint32_t *)tm_bytevector_data(TM_SLOT(code_, TM_CODE_BYTES)); \
-        K = tm_slots(TM_SLOT(code_, TM_CODE_CONSTS));                       \
+        if (code_ != cur_code) {                                            \
+            cur_code = code_;                                               \
+            code_start = (const uint32_t *)tm_bytevector_data(TM_SLOT(code_, TM_CODE_BYTES)); \
+            K = tm_slots(TM_SLOT(code_, TM_CODE_CONSTS));                   \
+        }                                                                   \
     } while (0)
 
 #define PC_OFFSET() ((size_t)(pc - code_start))
@@ -381,6 +387,7 @@ static TmValue run(TmNode *n, TmValue proc, int argc, size_t base)
     TmValue *const stack_end = st + vm->stack_size;
     TmValue clo = vm->clo, acc = proc;
     const uint32_t *code_start = NULL, *pc = NULL;
+    TmValue cur_code = TM_FALSE;
     TmValue *K = NULL;
     uint32_t insn;
     const TmPrimDef *def;
@@ -445,6 +452,7 @@ apply:
         vm->clo = clo;
         vm->pc = pc ? PC_OFFSET() - 1 : 0;
         acc = def->fn(n, argc, fp);
+        cur_code = TM_FALSE; /* a nested run may have collected */
         if (G_UNLIKELY(acc == TM_EXC)) {
             if (vm->exiting)
                 goto escape;
@@ -481,6 +489,7 @@ safe_point:
         vm->clo = clo;
         vm->acc = acc;
         tm_heap_safepoint(n);
+        cur_code = TM_FALSE;
         clo = vm->clo;
         acc = vm->acc;
     }
@@ -1152,6 +1161,7 @@ prim_call: {
     fp = (TmValue *)((char *)h - h[0]);
     if (G_UNLIKELY(epoch != n->heap.epoch)) {
         clo = h[2];
+        cur_code = TM_FALSE;
         LOAD_CODE(clo);
     }
     pc = (const uint32_t *)((const char *)code_start + h[1]);
