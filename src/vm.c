@@ -412,6 +412,15 @@ apply:
                 closure_arity_error(n, acc, argc);
                 goto raise_call;
             }
+            if (G_UNLIKELY(fp + nreq + nopt + 1 >= stack_end)) {
+                /* room for the defaults first */
+                sp = st + spill(n, base, IDX(fp) - HDR, IDX(fp) + (size_t)argc);
+                fp = st + base + HDR;
+                if (fp + nreq + nopt + 1 >= stack_end) {
+                    tm_errorf(n, NULL, "procedure frame too large");
+                    goto escape;
+                }
+            }
             while (argc < nreq + nopt)
                 fp[argc++] = TM_DEFAULT;
             if (rest) {

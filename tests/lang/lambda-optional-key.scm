@@ -1,6 +1,6 @@
 ;;; lambda-optional-key.scm -- lambda, rest arguments, and Gambit-style
 ;;; #!optional / #!key parameters with defaults.
-;; expect-count: 63
+;; expect-count: 64
 
 (test 9 ((lambda (x) (* x x)) 3))
 (test 42 ((lambda () 42)))
@@ -111,3 +111,9 @@
 (test '(1 2) (only-two 1 2))
 (test-error (only-two 1))
 (test-error (only-two 1 2 3))
+
+;; optional parameters filled in at every depth of a deep non-tail
+;; recursion (the stack cache spills before the defaults are written)
+(define (deep-opt n #!optional (a 1) (b 2) (c 3) (d 4) (e 5) (g 6) (h 7))
+  (if (= n 0) (+ a b c d e g h) (+ 0 (deep-opt (- n 1)))))
+(test 28 (deep-opt 200000))
