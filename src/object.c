@@ -398,23 +398,58 @@ static bool equal_shallow(TmValue a, TmValue b, bool *push)
     }
 }
 
-/* equal? with an explicit stack of pending pairs of values, so deep data
- * cannot overflow the C stack.  Pids compare by node and number only. */
-bool tm_equal(TmValue a, TmValue b)
+/* Union-find over the compound objects met so far (by address: equal?
+ * allocates nothing on the heap, so nothing moves meanwhile). */
+typedef struct {
+    GHashTable *ids;   /* object -> index + 1 */
+    GArray *parent;    /* guint */
+} Classes;
+
+static guint class_of(Classes *c, TmValue v)
+{
+    guint i = GPOINTER_TO_UINT(g_hash_table_lookup(c->ids, (gpointer)v));
+    if (i == 0) {
+        i = c->parent->len;
+        g_array_append_val(c->parent, i);
+        g_hash_table_insert(c->ids, (gpointer)v, GUINT_TO_POINTER(i + 1));
+        return i;
+    }
+    i--;
+    guint *p = (guint *)(void *)c->parent->data;
+    while (p[i] != i) {
+        p[i] = p[p[i]]; /* path halving */
+        i = p[i];
+    }
+    return i;
+}
+
+/* One walk of equal?.  With classes, a pair of compound objects already
+ * known (or assumed) equal is not compared again: the walk then decides
+ * whether the two values unfold to the same (possibly infinite) tree, and
+ * terminates on cyclic data.  Without, it gives up (*gave_up) after
+ * `budget` steps. */
+static bool equal_walk(TmValue a, TmValue b, Classes *classes, uint64_t budget,
+                       bool *gave_up)
 {
     GArray *todo = g_array_new(FALSE, FALSE, sizeof(TmValue));
     bool result = true;
-    /* cyclic data would not terminate: give up after a bound (R7RS asks
-     * equal? to terminate; a bisimulation check is future work) */
+    *gave_up = false;
     for (uint64_t steps = 0;; steps++) {
         bool push;
-        if (steps > 50000000) {
-            result = false;
+        if (!classes && steps > budget) {
+            *gave_up = true;
             break;
         }
         if (!equal_shallow(a, b, &push)) {
             result = false;
             break;
+        }
+        if (push && classes) {
+            guint ca = class_of(classes, a), cb = class_of(classes, b);
+            if (ca == cb)
+                push = false;
+            else
+                g_array_index(classes->parent, guint, ca) = cb;
         }
         if (push) {
             size_t len = tm_obj_size(a);
@@ -433,6 +468,25 @@ bool tm_equal(TmValue a, TmValue b)
     }
     g_array_free(todo, TRUE);
     return result;
+}
+
+/* equal? with an explicit stack of pending pairs of values, so deep data
+ * cannot overflow the C stack.  Pids compare by node and number only.
+ * Ordinary data is walked directly; a walk that runs long (cyclic or
+ * heavily shared data) starts again with union-find classes, which makes
+ * it terminate on any data (R7RS) in near-linear time. */
+bool tm_equal(TmValue a, TmValue b)
+{
+    bool gave_up;
+    bool r = equal_walk(a, b, NULL, 100000, &gave_up);
+    if (!gave_up)
+        return r;
+    Classes c = {g_hash_table_new(g_direct_hash, g_direct_equal),
+                 g_array_new(FALSE, FALSE, sizeof(guint))};
+    r = equal_walk(a, b, &c, 0, &gave_up);
+    g_hash_table_destroy(c.ids);
+    g_array_free(c.parent, TRUE);
+    return r;
 }
 
 const char *tm_type_name(TmValue v)
