@@ -205,6 +205,10 @@
         (cons 'display display) (cons 'newline newline)
         (cons 'flush-output-port flush-output-port)
         (cons 'get-output-string get-output-string)
+        (cons 'read-u8 read-u8) (cons 'peek-u8 peek-u8)
+        (cons 'u8-ready? u8-ready?) (cons 'read-bytevector read-bytevector)
+        (cons 'write-u8 write-u8) (cons 'write-bytevector write-bytevector)
+        (cons 'get-output-bytevector get-output-bytevector)
         (cons 'close-port close-port)))
 
 (define (%port-proxy-loop port)

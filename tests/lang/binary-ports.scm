@@ -1,7 +1,7 @@
 ;;; binary-ports.scm -- R7RS binary ports (6.13): bytevector ports, binary
 ;;; files, byte input and output, and the errors for textual operations on
 ;;; binary ports and binary operations on textual ones.
-;; expect-count: 72
+;; expect-count: 78
 
 (define tmp-base
   (string-append "/tmp/termite-test-binary-"
@@ -184,13 +184,26 @@
   (test-error (read-u8 (open-output-bytevector))))
 
 ;; A port sent in a message travels as the pid of a proxy process on its
-;; node (paper 3.1).  The library's proxy serves textual operations; a
-;; binary port behind it answers them with the port's own error.
+;; node (paper 3.1).  The library's proxy serves textual and byte
+;; operations; a binary port behind it answers textual ones with the
+;; port's own error.
 (test-group "binary ports through serialization"
-  (let ((pid (u8vector->object (object->u8vector (open-input-bytevector #u8(1 2))))))
+  (let ((pid (u8vector->object (object->u8vector (open-input-bytevector #u8(1 2 3 4))))))
     (test #t (pid? pid))
+    (test 1 (!? pid '(peek-u8)))
+    (test 1 (!? pid '(read-u8)))
+    (test #u8(2 3) (!? pid '(read-bytevector 2)))
+    (test #t (!? pid '(u8-ready?)))
     (test-assert (let ((r (!? pid '(read-char))))
                    (and (pair? r) (eq? (car r) 'port-proxy-error)
                         (error-object? (cadr r))
                         (%test-string-search "binary port"
                                              (error-object-message (cadr r))))))))
+
+(test-group "binary output through a proxy"
+  (let* ((port (open-output-bytevector))
+         (pid (u8vector->object (object->u8vector port))))
+    (!? pid '(write-u8 65))
+    (!? pid '(write-bytevector #u8(66 67)))
+    (test #u8(65 66 67) (!? pid '(get-output-bytevector)))
+    (test #u8(65 66 67) (get-output-bytevector port))))
