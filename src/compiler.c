@@ -121,6 +121,7 @@ struct Lambda {
     int line, last_line;
     int label;         /* code position that is a jump target */
     int last_insn;     /* position of the last instruction emitted */
+    int prev_insn;     /* position of the one before it, or -1 */
     TmValue name;
 };
 
@@ -192,6 +193,7 @@ static Lambda *new_lambda(Compiler *c, Lambda *parent, TmValue name)
 {
     Lambda *L = g_new0(Lambda, 1);
     L->parent = parent;
+    L->last_insn = L->prev_insn = -1;
     L->code = g_array_new(FALSE, FALSE, sizeof(uint32_t));
     L->lines = g_array_new(FALSE, FALSE, sizeof(uint32_t));
     L->consts = g_array_new(FALSE, FALSE, sizeof(TmValue));
@@ -248,6 +250,7 @@ static int emit(Lambda *L, TmOpcode op, int32_t a)
     note_line(L);
     uint32_t w = tm_insn(op, a);
     g_array_append_val(L->code, w);
+    L->prev_insn = L->last_insn;
     L->last_insn = (int)L->code->len - 1;
     return L->last_insn;
 }
@@ -275,6 +278,16 @@ static void emit_push(Lambda *L)
     guint len = L->code->len;
     uint32_t *last = len ? &g_array_index(L->code, uint32_t, len - 1) : NULL;
     if (last && L->last_insn == (int)len - 1 && (int)len > L->label &&
+        tm_insn_op(*last) == TM_OP_LREF && L->prev_insn == (int)len - 2 &&
+        (int)len - 1 > L->label &&
+        tm_insn_op(g_array_index(L->code, uint32_t, len - 2)) == TM_OP_PUSHL) {
+        /* PUSHL a; LREF b; PUSH becomes PUSHL2 a b */
+        uint32_t *prev = &g_array_index(L->code, uint32_t, len - 2);
+        *last = (uint32_t)tm_insn_a(*last);
+        *prev = tm_insn(TM_OP_PUSHL2, tm_insn_a(*prev));
+        L->last_insn = (int)len - 2;
+        L->prev_insn = -1;
+    } else if (last && L->last_insn == (int)len - 1 && (int)len > L->label &&
         tm_insn_op(*last) == TM_OP_LREF) {
         *last = tm_insn(TM_OP_PUSHL, tm_insn_a(*last));
     } else if (fusable_last(L, 2) == TM_OP_LADDI) {
@@ -294,17 +307,43 @@ static void emit_pop(Lambda *L, int k)
     }
 }
 
-/* Jump targets: emit with offset 0, patch when the target is known.  A
- * negative `at` names the offset word -(at + 1) of a two-word branch. */
+/* Jump targets: emit with offset 0, patch when the target is known. */
 static void patch_jump(Lambda *L, int at)
 {
-    bool raw = at < 0;
-    if (raw)
-        at = -(at + 1);
     int32_t off = (int32_t)L->code->len - (at + 1);
     L->label = (int)L->code->len;
     uint32_t *w = &g_array_index(L->code, uint32_t, at);
-    *w = raw ? (uint32_t)off : tm_insn(tm_insn_op(*w), off);
+    *w = tm_insn(tm_insn_op(*w), off);
+}
+
+/* (op x y) of two locals, compiled as PUSHL x at p0 and LREF y at p1,
+ * becomes one instruction naming both slots. */
+static bool fuse_local_compare(Lambda *L, int op, int p0, int p1)
+{
+    static const struct { TmOpcode op, ll; } ll[] = {
+        {TM_OP_NUMEQ, TM_OP_NUMEQLL}, {TM_OP_LT, TM_OP_LTLL}, {TM_OP_GT, TM_OP_GTLL},
+        {TM_OP_LE, TM_OP_LELL}, {TM_OP_GE, TM_OP_GELL}, {TM_OP_EQ, TM_OP_EQLL},
+    };
+    int len = (int)L->code->len;
+    if (p1 != p0 + 1 || len != p1 + 1 || L->label > p0 || L->last_insn != p1)
+        return false;
+    uint32_t w0 = g_array_index(L->code, uint32_t, p0);
+    uint32_t w1 = g_array_index(L->code, uint32_t, p1);
+    if (tm_insn_op(w0) != TM_OP_PUSHL || tm_insn_op(w1) != TM_OP_LREF)
+        return false;
+    int32_t a = tm_insn_a(w0), b = tm_insn_a(w1);
+    if (a < 0 || a >= 4096 || b < 0 || b >= 4096)
+        return false;
+    for (size_t i = 0; i < G_N_ELEMENTS(ll); i++) {
+        if ((int)ll[i].op != op)
+            continue;
+        g_array_set_size(L->code, (guint)p0);
+        L->last_insn = -1;
+        emit(L, ll[i].ll, a | b << 12);
+        L->prev_insn = -1;
+        return true;
+    }
+    return false;
 }
 
 /* "Jump if acc is false", fused with the test that computed acc when it
@@ -317,21 +356,25 @@ static int emit_branch_false(Lambda *L)
         {TM_OP_NUMEQ, TM_OP_JNNUMEQ}, {TM_OP_LT, TM_OP_JNLT}, {TM_OP_GT, TM_OP_JNGT},
         {TM_OP_LE, TM_OP_JNLE}, {TM_OP_GE, TM_OP_JNGE}, {TM_OP_EQ, TM_OP_JNEQ},
         {TM_OP_NULLP, TM_OP_JNNULL}, {TM_OP_PAIRP, TM_OP_JNPAIR}, {TM_OP_NOT, TM_OP_JT},
+        {TM_OP_NUMEQLL, TM_OP_JNNUMEQLL}, {TM_OP_LTLL, TM_OP_JNLTLL},
+        {TM_OP_GTLL, TM_OP_JNGTLL}, {TM_OP_LELL, TM_OP_JNLELL}, {TM_OP_GELL, TM_OP_JNGELL},
+        {TM_OP_EQLL, TM_OP_JNEQLL},
     };
     int op = fusable_last(L, 1);
     for (size_t i = 0; op >= 0 && i < G_N_ELEMENTS(fused); i++) {
         if ((int)fused[i].test != op)
             continue;
-        int at = L->last_insn;
-        uint32_t *w = &g_array_index(L->code, uint32_t, at);
-        if (tm_op_size[fused[i].branch] == 1) {
+        uint32_t *w = &g_array_index(L->code, uint32_t, L->last_insn);
+        if (fused[i].branch == TM_OP_JNNULL || fused[i].branch == TM_OP_JNPAIR ||
+            fused[i].branch == TM_OP_JT || fused[i].branch == TM_OP_JNEQ) {
+            /* cannot fail: the jump offset is the operand */
             *w = tm_insn(fused[i].branch, 0);
-            return at;
+            return L->last_insn;
         }
+        /* may raise: a JMPF follows, which the test jumps by or skips,
+         * and where a handler's value resumes */
         *w = tm_insn(fused[i].branch, tm_insn_a(*w));
-        uint32_t off = 0;
-        g_array_append_val(L->code, off);
-        return -(at + 1) - 1;
+        break;
     }
     return emit(L, TM_OP_JMPF, 0);
 }
@@ -1478,21 +1521,27 @@ static void compile_call(Compiler *c, Lambda *L, Scope *s, TmValue x, bool tail)
             int32_t d = (int32_t)(op == TM_OP_ADD ? k : -k);
             if (fusable_last(L, 1) == TM_OP_LREF) {
                 uint32_t *w = &g_array_index(L->code, uint32_t, L->last_insn);
-                int32_t slot = tm_insn_a(*w);
+                int32_t slot = tm_insn_a(*w), prev = L->prev_insn;
                 g_array_set_size(L->code, L->code->len - 1);
+                L->last_insn = prev;
                 emit2(L, TM_OP_LADDI, slot, d);
             } else {
                 emit(L, TM_OP_ADDI, d);
             }
         } else {
+            int p0 = (int)L->code->len;
             compile(c, L, s, tm_car(args), false);
             if (nargs == 2) {
                 emit_push(L);
+                int p1 = (int)L->code->len;
                 compile(c, L, s, tm_cadr(args), false);
                 adjust_depth(L, -1);
+                if (fuse_local_compare(L, op, p0, p1))
+                    goto done;
             }
             emit(L, (TmOpcode)op, 0);
         }
+    done:
         emit_return(L, tail);
         return;
     }

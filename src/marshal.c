@@ -2345,19 +2345,24 @@ static bool verr(Verifier *V, const char *fmt, ...)
 
 /* Structure: the header's numbers, instruction boundaries, operands that
  * do not depend on the stack, jump targets, and the codes CLOSURE makes. */
-/* Compare-and-branch instructions: the jump offset is operand A (one
- * word) or the second word (two words), relative to the next one. */
+/* Branches whose offset is operand A; and tests that are followed by a
+ * JMPF which they take or skip (the VM reads its offset). */
 static bool is_branch1(unsigned op)
 {
-    return op == TM_OP_JNNUMEQ || op == TM_OP_JNLT || op == TM_OP_JNGT || op == TM_OP_JNLE ||
-           op == TM_OP_JNGE || op == TM_OP_JNEQ || op == TM_OP_JNNULL || op == TM_OP_JNPAIR ||
-           op == TM_OP_JT;
+    return op == TM_OP_JNEQ || op == TM_OP_JNNULL || op == TM_OP_JNPAIR || op == TM_OP_JT;
 }
 
-static bool is_branch2(unsigned op)
+static bool needs_jmpf(unsigned op)
 {
-    return op == TM_OP_JNNUMEQI || op == TM_OP_JNLTI || op == TM_OP_JNGTI ||
-           op == TM_OP_JNLEI || op == TM_OP_JNGEI;
+    switch (op) {
+    case TM_OP_JNNUMEQI: case TM_OP_JNLTI: case TM_OP_JNGTI: case TM_OP_JNLEI:
+    case TM_OP_JNGEI: case TM_OP_JNNUMEQ: case TM_OP_JNLT: case TM_OP_JNGT:
+    case TM_OP_JNLE: case TM_OP_JNGE: case TM_OP_JNNUMEQLL: case TM_OP_JNLTLL:
+    case TM_OP_JNGTLL: case TM_OP_JNLELL: case TM_OP_JNGELL: case TM_OP_JNEQLL:
+        return true;
+    default:
+        return false;
+    }
 }
 
 static bool prepass(Verifier *V, CodeInfo *ci)
@@ -2410,12 +2415,10 @@ static bool prepass(Verifier *V, CodeInfo *ci)
     ci->flags[0] |= F_LEADER;
     for (uint32_t pc = 0; pc < ci->nw; pc += tm_op_size[ci->w[pc] & 0xFF]) {
         unsigned op = ci->w[pc] & 0xFF;
-        int64_t t = -1;
-        if (op == TM_OP_JMP || op == TM_OP_JMPF || op == TM_OP_FRAME || is_branch1(op))
-            t = (int64_t)pc + 1 + tm_insn_a(ci->w[pc]);
-        else if (is_branch2(op))
-            t = (int64_t)pc + 2 + (int32_t)ci->w[pc + 1];
-        if (t != -1) {
+        if (needs_jmpf(op) && (pc + 1 >= ci->nw || (ci->w[pc + 1] & 0xFF) != TM_OP_JMPF))
+            return vfail(V, ci, pc, "a test that branches without a JMPF after it");
+        if (op == TM_OP_JMP || op == TM_OP_JMPF || op == TM_OP_FRAME || is_branch1(op)) {
+            int64_t t = (int64_t)pc + 1 + tm_insn_a(ci->w[pc]);
             if (t < 0 || t >= ci->nw || !(ci->flags[t] & F_START))
                 return vfail(V, ci, pc, "jump target %" G_GINT64_FORMAT
                              " outside the code or inside an instruction", t);
@@ -2647,7 +2650,6 @@ static Step step(Verifier *V, CodeInfo *ci, uint32_t pc, AState st, bool analyze
         if (analyze)
             CHECK(merge(V, ci, (uint32_t)((int64_t)pc + 1 + a), st));
         break;
-    case TM_OP_JNNUMEQ: case TM_OP_JNLT: case TM_OP_JNGT: case TM_OP_JNLE: case TM_OP_JNGE:
     case TM_OP_JNEQ:
         CHECK(pop_values(V, ci, pc, st, 1));
         /* fall through */
@@ -2656,10 +2658,29 @@ static Step step(Verifier *V, CodeInfo *ci, uint32_t pc, AState st, bool analyze
         if (analyze)
             CHECK(merge(V, ci, (uint32_t)((int64_t)pc + 1 + a), st));
         break;
+    /* tests followed by the JMPF that does their branching */
+    case TM_OP_JNNUMEQ: case TM_OP_JNLT: case TM_OP_JNGT: case TM_OP_JNLE: case TM_OP_JNGE:
+        CHECK(pop_values(V, ci, pc, st, 1));
+        /* fall through */
     case TM_OP_JNNUMEQI: case TM_OP_JNLTI: case TM_OP_JNGTI: case TM_OP_JNLEI: case TM_OP_JNGEI:
         *acc = K_V;
-        if (analyze)
-            CHECK(merge(V, ci, (uint32_t)((int64_t)pc + 2 + (int32_t)b), st));
+        break;
+    case TM_OP_NUMEQLL: case TM_OP_LTLL: case TM_OP_GTLL: case TM_OP_LELL: case TM_OP_GELL:
+    case TM_OP_EQLL: case TM_OP_JNNUMEQLL: case TM_OP_JNLTLL: case TM_OP_JNGTLL:
+    case TM_OP_JNLELL: case TM_OP_JNGELL: case TM_OP_JNEQLL: {
+        uint32_t ab = insn >> 8;
+        CHECK(slot_ok(V, ci, pc, st, (int32_t)(ab & 0xfff)));
+        CHECK(slot_ok(V, ci, pc, st, (int32_t)(ab >> 12)));
+        *acc = K_V;
+        break;
+    }
+    case TM_OP_PUSHL2:
+        CHECK(slot_ok(V, ci, pc, st, a));
+        *acc = IS_HDR(s[a]) ? K_V : s[a];
+        CHECK(push_kind(V, ci, pc, st, *acc));
+        CHECK(slot_ok(V, ci, pc, st, (int32_t)b));
+        *acc = IS_HDR(s[b]) ? K_V : s[b];
+        CHECK(push_kind(V, ci, pc, st, *acc));
         break;
     case TM_OP_RETL:
         CHECK(slot_ok(V, ci, pc, st, a));

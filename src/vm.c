@@ -942,20 +942,26 @@ schedule: {
     FIXNUM_CMPI(LEI, <=, LE)
     FIXNUM_CMPI(GEI, >=, GE)
 
-    /* compare-and-branch: acc = the test's value, then jump if false */
+    /* compare-and-branch: acc = the test's value; the JMPF that follows
+     * is taken if it is #f and skipped otherwise.  An error raises with
+     * pc at the JMPF, so a handler's value decides the branch. */
+#define BRANCH_ON_ACC()                                                       \
+    do {                                                                      \
+        uint32_t j_ = *pc++;                                                  \
+        if (acc == TM_FALSE) pc += tm_insn_a(j_);                             \
+        DISPATCH();                                                           \
+    } while (0)
 #define FUSED_CMPI(OPNAME, CMP, SLOWOP)                                       \
     CASE(OPNAME) {                                                            \
         TmValue b = tm_fix(A());                                              \
-        int32_t off = (int32_t)*pc++;                                         \
         if (G_LIKELY(tm_is_fixnum(acc))) {                                    \
             acc = tm_bool((intptr_t)acc CMP (intptr_t)b);                     \
         } else {                                                              \
-            vm->fp = IDX(fp);                                                      \
+            vm->fp = IDX(fp);                                                 \
             acc = slow_binop(n, TM_OP_##SLOWOP, acc, b);                      \
             if (G_UNLIKELY(acc == TM_EXC)) RAISE_FROM_INSN();                 \
         }                                                                     \
-        if (acc == TM_FALSE) pc += off;                                       \
-        DISPATCH();                                                           \
+        BRANCH_ON_ACC();                                                      \
     }
     FUSED_CMPI(JNNUMEQI, ==, NUMEQ)
     FUSED_CMPI(JNLTI, <, LT)
@@ -965,16 +971,15 @@ schedule: {
 
 #define FUSED_CMP(OPNAME, CMP, SLOWOP)                                        \
     CASE(OPNAME) {                                                            \
-        TmValue a = *--sp;                                                 \
+        TmValue a = *--sp;                                                    \
         if (G_LIKELY(tm_is_fixnum(a) && tm_is_fixnum(acc))) {                 \
             acc = tm_bool((intptr_t)a CMP (intptr_t)acc);                     \
         } else {                                                              \
-            vm->fp = IDX(fp);                                                      \
+            vm->fp = IDX(fp);                                                 \
             acc = slow_binop(n, TM_OP_##SLOWOP, a, acc);                      \
             if (G_UNLIKELY(acc == TM_EXC)) RAISE_FROM_INSN();                 \
         }                                                                     \
-        if (acc == TM_FALSE) pc += A();                                       \
-        DISPATCH();                                                           \
+        BRANCH_ON_ACC();                                                      \
     }
     FUSED_CMP(JNNUMEQ, ==, NUMEQ)
     FUSED_CMP(JNLT, <, LT)
@@ -1106,6 +1111,48 @@ schedule: {
             DISPATCH();
         }
         SLOW_PRIM(CDDR, 1, acc, TM_FALSE);
+
+    CASE(PUSHL2)
+        *sp++ = fp[A()];
+        acc = fp[*pc++];
+        *sp++ = acc;
+        DISPATCH();
+
+    /* comparisons of two frame slots, a = A & 0xfff, b = A >> 12 */
+#define LOCALS_CMP(OPNAME, CMP, SLOWOP, BRANCH)                                \
+    CASE(OPNAME) {                                                            \
+        uint32_t ab_ = insn >> 8;                                             \
+        TmValue a = fp[ab_ & 0xfff], b = fp[ab_ >> 12];                       \
+        if (G_LIKELY(tm_is_fixnum(a) && tm_is_fixnum(b))) {                   \
+            acc = tm_bool((intptr_t)a CMP (intptr_t)b);                       \
+        } else {                                                              \
+            vm->fp = IDX(fp);                                                 \
+            acc = slow_binop(n, TM_OP_##SLOWOP, a, b);                        \
+            if (G_UNLIKELY(acc == TM_EXC)) RAISE_FROM_INSN();                 \
+        }                                                                     \
+        if (BRANCH) BRANCH_ON_ACC();                                          \
+        DISPATCH();                                                           \
+    }
+    LOCALS_CMP(NUMEQLL, ==, NUMEQ, 0)
+    LOCALS_CMP(LTLL, <, LT, 0)
+    LOCALS_CMP(GTLL, >, GT, 0)
+    LOCALS_CMP(LELL, <=, LE, 0)
+    LOCALS_CMP(GELL, >=, GE, 0)
+    LOCALS_CMP(JNNUMEQLL, ==, NUMEQ, 1)
+    LOCALS_CMP(JNLTLL, <, LT, 1)
+    LOCALS_CMP(JNGTLL, >, GT, 1)
+    LOCALS_CMP(JNLELL, <=, LE, 1)
+    LOCALS_CMP(JNGELL, >=, GE, 1)
+    CASE(EQLL) {
+        uint32_t ab = insn >> 8;
+        acc = tm_bool(fp[ab & 0xfff] == fp[ab >> 12]);
+        DISPATCH();
+    }
+    CASE(JNEQLL) {
+        uint32_t ab = insn >> 8;
+        acc = tm_bool(fp[ab & 0xfff] == fp[ab >> 12]);
+        BRANCH_ON_ACC();
+    }
 
     CASE(CALLG) {
         TmValue sym = K[*pc++];

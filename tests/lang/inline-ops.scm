@@ -3,7 +3,7 @@
 ;;; compare-and-branch instructions: each on its fixnum/char fast path and
 ;;; on the slow path (bignums, flonums, rationals, wrong types), which must
 ;;; behave exactly like the primitive.
-;; expect-count: 59
+;; expect-count: 72
 
 (define big (expt 10 30))
 (define (id x) x)                       ; keeps values out of constants
@@ -89,3 +89,27 @@
   (test '(pair null other) (map (lambda (x) (cond ((pair? x) 'pair) ((null? x) 'null) (else 'other)))
                                 (list '(1) '() 5)))
   (test 'not-false (if (not (id #f)) 'not-false 'false)))
+
+;; A handler that returns gives the failed test its value, and the branch
+;; goes by that value (the fused test resumes at its jump).
+(define (handled v thunk) (with-exception-handler (lambda (e) v) thunk))
+(test-group "handler value decides a fused branch"
+  (test 'no (handled #f (lambda () (if (< (id 'a) 5) 'yes 'no))))
+  (test 'yes (handled #t (lambda () (if (< (id 'a) 5) 'yes 'no))))
+  (test 'no (handled #f (lambda () (if (< (id 'a) (id 1)) 'yes 'no))))
+  (test 'yes (handled #t (lambda () (if (< (id 'a) (id 1)) 'yes 'no))))
+  (test 'no (handled #f (lambda () (let ((a (id 'x)) (b (id 1))) (if (< a b) 'yes 'no)))))
+  (test 'yes (handled #t (lambda () (let ((a (id 'x)) (b (id 1))) (if (= a b) 'yes 'no)))))
+  (test '(v v v) (handled 'v (lambda () (let ((a (id 'x)) (b (id 1)))
+                                          (list (< a b) (max a b) (quotient a b)))))))
+
+;; two locals compared, and pushed two at a time
+(define (count-up i n acc)
+  (if (>= i n) (reverse acc) (count-up (+ i 1) n (cons i acc))))
+(define (same? a b) (if (eq? a b) 'same 'different))
+(test '(0 1 2 3 4) (count-up 0 5 '()))
+(test '() (count-up 5 5 '()))
+(test '(0 1 2) (count-up 0 2.5 '()))
+(test 'same (same? 'x 'x))
+(test 'different (same? 'x 'y))
+(test-error-message ">=" (count-up 'a 5 '()))
