@@ -2,6 +2,8 @@
 #include "termite.h"
 
 #include "object.h"
+#include "printer.h"
+#include "process.h"
 
 static intptr_t global_fixnum(TmNode *n, const char *name)
 {
@@ -52,10 +54,57 @@ static void test_eval_result(void)
     tm_world_free(w);
 }
 
+static char *written(TmNode *n, const char *expr)
+{
+    TmValue r;
+    g_assert_cmpint(tm_node_eval_string(n, expr, "t", &r), ==, TM_EVAL_OK);
+    return tm_node_write_string(n, r);
+}
+
+/* Pids print with their process number, which counts spawns from 0 (main;
+ * the prelude's service registry is 1), and name their node only when it
+ * is not this one. */
+static void test_pid_printing(void)
+{
+    TmWorld *w = tm_world_real_new(1);
+    TmNode *n = tm_node_new(w);
+    char *s = written(n, "(self)");
+    g_assert_cmpstr(s, ==, "#<pid 0>");
+    g_free(s);
+    s = written(n, "(list (spawn (lambda () 1)) (spawn (lambda () 2)))");
+    g_assert_cmpstr(s, ==, "(#<pid 2> #<pid 3>)");
+    g_free(s);
+    s = written(n, "(call-with-output-string (lambda (p) (display (self) p)))");
+    g_assert_cmpstr(s, ==, "\"#<pid 0>\"");
+    g_free(s);
+
+    TmValue node = tm_alloc(n, TM_T_NODEREF, TM_NODE_NSLOTS);
+    TM_SLOT(node, TM_NODE_HOST) = tm_string_from_utf8(n, "alpha.example", -1);
+    TM_SLOT(node, TM_NODE_PORT) = tm_fix(4000);
+    TM_SLOT(node, TM_NODE_INCARNATION) = tm_fix(9);
+    TmValue pid = tm_alloc(n, TM_T_PID, TM_PID_NSLOTS);
+    TM_SLOT(pid, TM_PID_NODE) = node;
+    TM_SLOT(pid, TM_PID_NUMBER) = tm_fix(7);
+    TM_SLOT(pid, TM_PID_PROCESS) = TM_FALSE;
+    s = tm_node_write_string(n, pid);
+    g_assert_cmpstr(s, ==, "#<pid 7@alpha.example:4000>");
+    g_free(s);
+    /* another incarnation of this node's address is another node */
+    TmValue self = n->sched.self_node;
+    TM_SLOT(node, TM_NODE_HOST) = TM_SLOT(self, TM_NODE_HOST);
+    TM_SLOT(node, TM_NODE_PORT) = TM_SLOT(self, TM_NODE_PORT);
+    s = tm_node_write_string(n, pid);
+    g_assert_cmpstr(s, ==, "#<pid 7@localhost:0>");
+    g_free(s);
+    tm_node_free(n);
+    tm_world_free(w);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/node/isolation/globals", test_two_nodes_isolated);
     g_test_add_func("/node/eval/result", test_eval_result);
+    g_test_add_func("/node/print/pid", test_pid_printing);
     return g_test_run();
 }
