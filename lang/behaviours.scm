@@ -413,15 +413,11 @@
 (define server:reply generic-server-reply)
 
 ;;; ---- supervisors (paper 5.3) -----------------------------------------------
-;;; The log lines are the paper's trace: "(info: MESSAGE)" on stderr.
+;;; The log lines are the paper's trace: "(info: MESSAGE)" on stderr, written
+;;; by info's own procedure (process.scm), called by its internal name so
+;;; that a program defining its own `info` does not change them.
 
-(define (%supervisor-log message)
-  (let ((port (current-error-port)))
-    (display "(info: " port)
-    (display message port)
-    (display ")" port)
-    (newline port)
-    (flush-output-port port)))
+(define (%supervisor-log message) (%log 'info (list message)))
 
 (define (%now) (/ (current-jiffy) (exact->inexact (jiffies-per-second))))
 
