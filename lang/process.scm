@@ -202,6 +202,10 @@
 (define (warning . args) (%log 'warning args))
 (define (debug . args) (%log 'debug args))
 
+;; Called by the node with the caller's time slice used up, so that the
+;; call lets the other runnable processes run first (tm_node_run_background).
+(define (%yield) #t)
+
 ;;; ---- port proxies (paper 3.1) ------------------------------------------------
 ;;; A port sent in a message travels as the pid of a process running this
 ;;; loop on the port's node.  Request (from tag (op arg ...)), reply

@@ -391,6 +391,10 @@ apply:
     if (G_LIKELY(tm_is_closure(acc))) {
         if (G_UNLIKELY(--vm->budget <= 0)) {
             vm->budget = SLICE;
+            if (G_UNLIKELY(g_atomic_int_get(&vm->interrupt)) && tm_node_take_interrupt(n)) {
+                sp = fp + (size_t)argc;
+                goto raise_call;
+            }
             if (may_switch && (tm_sched_has_runnable(n) || timer_due(n))) {
                 tm_sched_enqueue(n, n->sched.current);
                 goto suspend;
