@@ -16,8 +16,10 @@
 ;;; two distinct pids, or a symbol and an uninterned symbol of the same
 ;;; name) share a tree node and are kept in a short list there, compared
 ;;; with equal?.  So any value can be a key, and two keys are the same key
-;;; exactly when they are equal?.  (Pids and tags currently all print as
-;;; #<pid> and #<tag>: as keys they share one node and cost O(n) each.)
+;;; exactly when they are equal?.  (Pids print with their number and node,
+;;; #<pid 3>, so distinct pids are told apart, unless they come from two
+;;; incarnations of one node address; tags all print as #<tag>: as keys
+;;; they share one node and cost O(n) each.)
 ;;;
 ;;; (dict-ref dict key [default]) returns DEFAULT, or #f without one, when
 ;;; the key is missing: a missing key is not an error (Gambit's table-ref
@@ -411,15 +413,11 @@
 (define server:reply generic-server-reply)
 
 ;;; ---- supervisors (paper 5.3) -----------------------------------------------
-;;; The log lines are the paper's trace: "(info: MESSAGE)" on stderr.
+;;; The log lines are the paper's trace: "(info: MESSAGE)" on stderr, written
+;;; by info's own procedure (process.scm), called by its internal name so
+;;; that a program defining its own `info` does not change them.
 
-(define (%supervisor-log message)
-  (let ((port (current-error-port)))
-    (display "(info: " port)
-    (display message port)
-    (display ")" port)
-    (newline port)
-    (flush-output-port port)))
+(define (%supervisor-log message) (%log 'info (list message)))
 
 (define (%now) (/ (current-jiffy) (exact->inexact (jiffies-per-second))))
 

@@ -176,21 +176,35 @@
 (define (cell-ref cell) (!? cell 'ref))
 (define (cell-set! cell value) (! cell (list 'set! value)))
 
-;;; ---- logging (Gambit Termite's names): one line on stderr with the pid -----
+;;; ---- logging (Gambit Termite's names) --------------------------------------
+;;; (info x ...), (warning x ...) and (debug x ...) write one line on the
+;;; current error port: "(info: x ...)", the arguments displayed and
+;;; separated by spaces.  This is the form of the paper's trace (section
+;;; 5.3), which the supervisors' messages follow too.  The line does not
+;;; name the process: pass (self) as an argument to show it.  The line is
+;;; built first and written at once, so that lines of processes that log
+;;; concurrently do not mix.
 
 (define (%log level args)
-  (let ((port (current-error-port)))
-    (display "(" port)
-    (display level port)
-    (display ": " port)
-    (write (self) port)
-    (for-each (lambda (x) (display " " port) (display x port)) args)
-    (display ")" port)
-    (newline port)))
+  (let ((line (call-with-output-string
+               (lambda (out)
+                 (display "(" out)
+                 (display level out)
+                 (display ":" out)
+                 (for-each (lambda (x) (display " " out) (display x out)) args)
+                 (display ")" out)
+                 (newline out))))
+        (port (current-error-port)))
+    (display line port)
+    (flush-output-port port)))
 
 (define (info . args) (%log 'info args))
 (define (warning . args) (%log 'warning args))
 (define (debug . args) (%log 'debug args))
+
+;; Called by the node with the caller's time slice used up, so that the
+;; call lets the other runnable processes run first (tm_node_run_background).
+(define (%yield) #t)
 
 ;;; ---- port proxies (paper 3.1) ------------------------------------------------
 ;;; A port sent in a message travels as the pid of a process running this

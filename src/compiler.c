@@ -142,6 +142,8 @@ static Lambda *compile_lambda(Compiler *c, Lambda *P, Scope *s, TmValue params,
 
 /* ---- errors ------------------------------------------------------------- */
 
+static char *show(Compiler *c, TmValue v);
+
 /* Raise a syntax error naming the form and its position; never returns. */
 G_GNUC_NORETURN static void syntax_error(Compiler *c, TmValue form,
                                          const char *fmt, ...)
@@ -160,7 +162,10 @@ static void syntax_error(Compiler *c, TmValue form, const char *fmt, ...)
                      ? g_strdup_printf("%s:%d:%d: %s", c->map->file, line, col, msg)
                      : g_strdup(msg);
     TmNode *n = c->n;
-    TmValue irritants = form ? tm_cons(n, tm_syntax_strip(n, form), TM_NIL) : TM_NIL;
+    /* the form is an irritant unless the message already ends with it */
+    TmValue irritants = TM_NIL;
+    if (form && !g_str_has_suffix(msg, show(c, form)))
+        irritants = tm_cons(n, tm_syntax_strip(n, form), TM_NIL);
     tm_error_kind(n, tm_intern(n, "syntax-error"), NULL, full, irritants);
     g_free(msg);
     g_free(full);

@@ -48,6 +48,9 @@ static const char *ordinal_arg(int argno, char *buf, size_t len)
     return buf;
 }
 
+/* Type and range errors show the offending value in the message, cut to
+ * a readable length, and so carry no irritants: a report prints the
+ * message and then the irritants, and would show the value twice. */
 TmValue tm_type_error(TmNode *n, const char *who, int argno,
                       const char *expected, TmValue got)
 {
@@ -57,7 +60,7 @@ TmValue tm_type_error(TmNode *n, const char *who, int argno,
                                 ordinal_arg(argno, buf, sizeof buf),
                                 strchr("aeiou", expected[0]) ? "an" : "a",
                                 expected, shown);
-    TmValue r = tm_error(n, who, msg, tm_cons(n, got, TM_NIL));
+    TmValue r = tm_error(n, who, msg, TM_NIL);
     g_free(shown);
     g_free(msg);
     return r;
@@ -69,7 +72,7 @@ TmValue tm_range_error(TmNode *n, const char *who, int argno, TmValue got)
     char *shown = tm_print_short(n, got, 60);
     char *msg = g_strdup_printf("%s out of range: %s",
                                 ordinal_arg(argno, buf, sizeof buf), shown);
-    TmValue r = tm_error(n, who, msg, tm_cons(n, got, TM_NIL));
+    TmValue r = tm_error(n, who, msg, TM_NIL);
     g_free(shown);
     g_free(msg);
     return r;

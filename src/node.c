@@ -270,13 +270,43 @@ static bool text_incomplete(TmNode *n, const char *text)
     return incomplete;
 }
 
+static TmValue global(TmNode *n, const char *name)
+{
+    return TM_SLOT(tm_intern(n, name), TM_SYM_VALUE);
+}
+
+/* After an uncaught error the dynamic environment is the one of the
+ * raise.  Leave the dynamic-wind extents the failed evaluation was in
+ * (their after thunks run, as on exit) and go back to `saved`, the
+ * environment from before it: the next evaluation must not run with the
+ * failed one's handlers and parameter bindings. */
+static TmEvalStatus unwind_after_error(TmNode *n, TmValue saved)
+{
+    TmEvalStatus st = TM_EVAL_ERROR;
+    TmValue now = n->vm.dynenv, wind = global(n, "%wind-to");
+    if (tm_is_vector(now) && tm_vector_length(now) == TM_DYN_NSLOTS &&
+        tm_is_vector(saved) && tm_vector_length(saved) == TM_DYN_NSLOTS &&
+        TM_SLOT(now, TM_DYN_WINDERS) != TM_SLOT(saved, TM_DYN_WINDERS) &&
+        tm_is_closure(wind)) {
+        TmValue target = TM_SLOT(saved, TM_DYN_WINDERS);
+        tm_root_push(n, &saved);
+        if (tm_vm_apply(n, wind, 1, &target) == TM_EXC)
+            st = escape_status(n);
+        tm_root_pop(n, 1);
+    }
+    n->vm.dynenv = saved;
+    return st;
+}
+
 TmEvalStatus tm_node_eval_string(TmNode *n, const char *text, const char *name,
                                  TmValue *result)
 {
-    TmValue last = TM_VOID;
+    TmValue last = TM_VOID, dynenv = n->vm.dynenv;
     if (text_incomplete(n, text))
         return TM_EVAL_INCOMPLETE;
+    tm_root_push(n, &dynenv);
     bool ok = run_text(n, text, strlen(text), name, &last);
+    tm_root_pop(n, 1);
     if (result)
         *result = last;
     tm_node_flush(n);
@@ -286,7 +316,87 @@ TmEvalStatus tm_node_eval_string(TmNode *n, const char *text, const char *name,
         n->vm.pending = TM_FALSE;
         return TM_EVAL_INCOMPLETE;
     }
-    return escape_status(n);
+    TmEvalStatus st = escape_status(n);
+    return st == TM_EVAL_ERROR ? unwind_after_error(n, dynenv) : st;
+}
+
+/* ---- the main program waiting: background processes and interrupts ----- */
+
+TmEvalStatus tm_node_run_background(TmNode *n, int64_t max_ns, int64_t *wait_ns)
+{
+    TmValue main_proc = n->sched.current, yield = global(n, "%yield");
+    int64_t start = tm_node_now_ns(n);
+    *wait_ns = -1;
+    if (n->vm.depth != 0 || !tm_is_process(main_proc) ||
+        tm_process_state(main_proc) == TM_PS_DEAD || !tm_is_closure(yield))
+        return TM_EVAL_OK;
+    for (;;) {
+        int64_t now = tm_node_now_ns(n);
+        tm_sched_fire_timers(n, now);
+        if (!tm_sched_has_runnable(n))
+            break;
+        if (now - start >= max_ns) {
+            *wait_ns = 0;
+            return TM_EVAL_OK;
+        }
+        /* the main program calls %yield with its time slice used up: it
+         * goes to the back of the run queue, and the call returns once
+         * every runnable process has had a slice */
+        n->vm.budget = 1;
+        if (tm_vm_apply(n, yield, 0, NULL) == TM_EXC) {
+            tm_node_flush(n);
+            n->vm.pending = TM_FALSE;
+            return n->vm.exiting ? TM_EVAL_EXIT : TM_EVAL_ERROR;
+        }
+    }
+    tm_node_flush(n);
+    int64_t deadline = tm_sched_next_deadline(n);
+    if (deadline >= 0)
+        *wait_ns = MAX(deadline - tm_node_now_ns(n), 0);
+    return TM_EVAL_OK;
+}
+
+/*
+ * Interrupts.  A client asks for one from any thread (the REPL does on
+ * Ctrl-C): that only sets vm.interrupt.  The node acts on it at a safe
+ * point: the VM looks at the flag when a time slice ends, so a running
+ * loop is interrupted within one slice, and a world whose idle operation
+ * wakes up for the request calls tm_node_take_interrupt, so a node that
+ * waits is interrupted at once.  The interrupt is an error raised in the
+ * process that started the run (the main program): at once when it runs,
+ * when it is next scheduled when it is runnable, by waking it up from its
+ * receive when it waits.
+ */
+void tm_node_request_interrupt(TmNode *n) { g_atomic_int_set(&n->vm.interrupt, 1); }
+
+bool tm_node_clear_interrupt(TmNode *n)
+{
+    return g_atomic_int_exchange(&n->vm.interrupt, 0) != 0;
+}
+
+bool tm_node_take_interrupt(TmNode *n)
+{
+    TmValue owner = n->vm.owner;
+    if (!g_atomic_int_get(&n->vm.interrupt) || n->vm.depth == 0 ||
+        !tm_is_process(owner))
+        return false;
+    TmProcState st = tm_process_state(owner);
+    if (st == TM_PS_DEAD) {
+        tm_node_clear_interrupt(n);
+        return false;
+    }
+    if (st == TM_PS_RUNNABLE || (st == TM_PS_RUNNING && n->sched.current != owner))
+        return false;
+    tm_node_clear_interrupt(n);
+    tm_error(n, NULL, "interrupted", TM_NIL);
+    if (st == TM_PS_RUNNING)
+        return true;
+    /* waiting in a receive: resume it with a raise, as for a deadlock */
+    tm_write(n, owner, TM_PROC_PROC, n->hooks[TM_H_RAISE]);
+    tm_write(n, owner, TM_PROC_ARGS, tm_cons(n, n->vm.pending, TM_NIL));
+    n->vm.pending = TM_FALSE;
+    tm_sched_enqueue(n, owner);
+    return false;
 }
 
 int tm_node_run_file(TmNode *n, const char *path)

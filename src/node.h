@@ -61,6 +61,8 @@ typedef struct TmVM {
     int depth;                 /* nested tm_vm_apply calls */
     bool exiting;              /* (exit) was called */
     int exit_code;
+    gint interrupt;            /* an interrupt is requested (atomic: set by
+                                  tm_node_request_interrupt from any thread) */
 } TmVM;
 
 /* ---- scheduler (process.c, vm.c) ------------------------------------------ */
@@ -143,6 +145,11 @@ struct TmNode {
 
 TmNode *tm_node_new(TmWorld *world);
 void tm_node_free(TmNode *n);
+
+/* At a safe point, with an interrupt requested: deliver it to the process
+ * that started the current run (see node.c).  True when that process is
+ * the running one: vm.pending then holds the error to raise at once. */
+bool tm_node_take_interrupt(TmNode *n);
 
 /* Register a C local so that a collection during nested Scheme execution
  * updates it.  Pops must match pushes. */

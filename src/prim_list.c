@@ -24,8 +24,9 @@ static TmValue opt(int argc, TmValue *argv, int i, TmValue dflt)
 }
 
 /* "vector-ref: index 10 out of range for vector of length 3", with the
- * offending value as irritant.  `what` names the sequence; `role` says
- * which bound was wrong ("index", "start", "end", "count"). */
+ * offending value as irritant when the message does not show it.  `what`
+ * names the sequence; `role` says which bound was wrong ("index",
+ * "start", "end", "count"). */
 static TmValue index_error(TmNode *n, const char *who, const char *role,
                            TmValue v, const char *what, size_t len)
 {
@@ -37,7 +38,8 @@ static TmValue index_error(TmNode *n, const char *who, const char *role,
     else
         msg = g_strdup_printf("%s out of range for %s of length %zu",
                               role, what, len);
-    TmValue r = tm_error(n, who, msg, tm_cons(n, v, TM_NIL));
+    /* an index the message shows is not repeated as an irritant */
+    TmValue r = tm_error(n, who, msg, tm_is_fixnum(v) ? TM_NIL : tm_cons(n, v, TM_NIL));
     g_free(msg);
     return r;
 }

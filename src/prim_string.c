@@ -21,7 +21,7 @@ static TmValue opt(int argc, TmValue *argv, int i, TmValue dflt)
 }
 
 /* "string-ref: index 10 out of range for string of length 3", with the
- * offending value as irritant. */
+ * offending value as irritant when the message does not show it. */
 static TmValue index_error(TmNode *n, const char *who, const char *role,
                            TmValue v, const char *what, size_t len)
 {
@@ -33,7 +33,8 @@ static TmValue index_error(TmNode *n, const char *who, const char *role,
     else
         msg = g_strdup_printf("%s out of range for %s of length %zu",
                               role, what, len);
-    TmValue r = tm_error(n, who, msg, tm_cons(n, v, TM_NIL));
+    /* an index the message shows is not repeated as an irritant */
+    TmValue r = tm_error(n, who, msg, tm_is_fixnum(v) ? TM_NIL : tm_cons(n, v, TM_NIL));
     g_free(msg);
     return r;
 }

@@ -40,10 +40,11 @@ TmValue tm_error(TmNode *n, const char *who, const char *message, TmValue irrita
 /* printf-style message, no irritants. */
 TmValue tm_errorf(TmNode *n, const char *who, const char *fmt, ...)
     G_GNUC_PRINTF(3, 4);
-/* "car: argument 1 must be a pair, got 5" */
+/* "car: argument 1 must be a pair, got 5"; no irritants (the message
+ * shows the value) */
 TmValue tm_type_error(TmNode *n, const char *who, int argno,
                       const char *expected, TmValue got);
-/* "vector-ref: index 10 out of range for vector of length 3" */
+/* "argument 2 out of range: 5"; no irritants */
 TmValue tm_range_error(TmNode *n, const char *who, int argno, TmValue got);
 /* Raise any object. */
 TmValue tm_raise_obj(TmNode *n, TmValue obj);

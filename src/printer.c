@@ -13,6 +13,7 @@
 #include "num.h"
 #include "port.h"
 #include "printer.h"
+#include "process.h"
 
 #define PRETTY_WIDTH 79
 
@@ -406,6 +407,29 @@ static TmValue field_name(TmValue rec, size_t i)
     return tm_is_symbol(f) ? f : TM_FALSE;
 }
 
+/* #<pid 3> for a process of this node, #<pid 3@host:port> for one of
+ * another node.  Process numbers count spawns from 0 (the main process),
+ * so they are the same from run to run; the node's incarnation is left
+ * out since it is drawn at random. */
+static void print_pid(Printer *pr, TmValue pid)
+{
+    TmValue num = TM_SLOT(pid, TM_PID_NUMBER), node = TM_SLOT(pid, TM_PID_NODE);
+    g_string_append(pr->out, "#<pid ");
+    if (tm_is_fixnum(num))
+        g_string_append_printf(pr->out, "%" G_GINTPTR_FORMAT, tm_fixval(num));
+    else
+        g_string_append_c(pr->out, '?');
+    if (node != pr->n->sched.self_node && tm_has_type(node, TM_T_NODEREF)) {
+        TmValue host = TM_SLOT(node, TM_NODE_HOST), port = TM_SLOT(node, TM_NODE_PORT);
+        g_string_append_c(pr->out, '@');
+        if (tm_is_string(host))
+            tm_string_append_utf8(pr->out, host);
+        if (tm_is_fixnum(port))
+            g_string_append_printf(pr->out, ":%" G_GINTPTR_FORMAT, tm_fixval(port));
+    }
+    g_string_append_c(pr->out, '>');
+}
+
 static void print_other(Printer *pr, TmValue v)
 {
     switch (tm_obj_type(v)) {
@@ -414,7 +438,7 @@ static void print_other(Printer *pr, TmValue v)
     case TM_T_PROMISE: g_string_append(pr->out, "#<promise>"); break;
     case TM_T_PORT: g_string_append(pr->out, "#<port>"); break;
     case TM_T_ENVIRONMENT: g_string_append(pr->out, "#<environment>"); break;
-    case TM_T_PID: g_string_append(pr->out, "#<pid>"); break;
+    case TM_T_PID: print_pid(pr, v); break;
     case TM_T_TAG: g_string_append(pr->out, "#<tag>"); break;
     case TM_T_NODEREF: g_string_append(pr->out, "#<node>"); break;
     case TM_T_PROCESS: g_string_append(pr->out, "#<process>"); break;

@@ -2,16 +2,25 @@
  * repl.c — the read-eval-print loop: readline on a terminal (prompts,
  * history, completion of global names), plain line reading otherwise.
  * Input accumulates until it holds complete datums, then is evaluated.
+ *
+ * On a terminal the node's other processes keep running while the REPL
+ * waits for input (readline's callback interface inside a poll loop), and
+ * Ctrl-C interrupts the evaluation that runs, or clears the line at the
+ * prompt.
  */
 #include "repl.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include <glib-unix.h>
 #include <readline/history.h>
 #include <readline/readline.h>
 
@@ -22,7 +31,38 @@
 #define HISTORY_FILE ".termite_history"
 #define HISTORY_MAX 1000
 
+/* How long other processes may run before the REPL looks at its input. */
+#define BACKGROUND_NS (20 * 1000 * 1000)
+
+typedef struct Repl Repl;
+
+/* While a terminal REPL runs, the node's world does what it did, except
+ * that output first takes the prompt off the screen and waiting ends
+ * early for an interrupt.  The REPL puts its own operations in the world
+ * object (the console ports keep a pointer to it), each calling the
+ * world's own. */
 typedef struct {
+    TmWorld *world;               /* NULL when not in place */
+    const TmWorldOps *own;        /* the world's own operations */
+    TmWorldOps ops;
+} ReplWorld;
+
+/* Ctrl-C: GLib turns SIGINT into a call of on_sigint in a thread of ours
+ * that does nothing else, so no C global is touched by a signal handler of
+ * ours.  on_sigint asks the node for an interrupt (an atomic flag) and
+ * writes a byte to a pipe, which wakes the REPL's poll or the world's
+ * idle wait. */
+typedef struct {
+    TmNode *node;
+    gint echoed;          /* atomic: a Ctrl-C the terminal may have echoed
+                           * as ^C, so the next output starts a new line */
+    gint stop;            /* atomic: the thread is to end */
+    int pipe[2];          /* read end, write end; -1 when not started */
+    GMainContext *context;
+    GThread *thread;
+} Interrupts;
+
+struct Repl {
     TmNode *node;
     bool tty;            /* stdin is a terminal: readline, prompts, history */
     char *history_path;  /* NULL unless tty */
@@ -31,7 +71,16 @@ typedef struct {
     bool timed;          /* ,t: time this entry when it completes */
     bool done;           /* leave the loop with `status` */
     int status;
-} Repl;
+    /* terminal only */
+    bool prompting;      /* readline's line handler is installed: the
+                          * prompt and the line being edited are shown */
+    bool hidden;         /* ... but taken off the screen for output */
+    char *hidden_line;   /* the line being edited while hidden */
+    int hidden_point;
+    bool line_start;     /* the node's last output ended a line */
+    ReplWorld world;
+    Interrupts intr;
+};
 
 typedef struct {
     const char *name, *alias;
@@ -41,12 +90,13 @@ typedef struct {
 } Command;
 
 /*
- * The node whose globals TAB completes.  readline's completion callback
- * takes no user data, so this is the one mutable C global Termite has
- * (ARCHITECTURE.md allows it): it is set only while a terminal REPL runs,
- * read only by complete(), and so one REPL at a time may use readline.
+ * The REPL on the terminal.  readline's callbacks (completion, the line
+ * handler) and the world operations above take no user data, so this is
+ * the one mutable C global Termite has (ARCHITECTURE.md allows it): it is
+ * set only while a terminal REPL runs, read only by those callbacks, and
+ * so one REPL at a time may use readline.  No signal handler touches it.
  */
-static TmNode *completion_node;
+static Repl *tty_repl;
 
 /* ---- output ----------------------------------------------------------- */
 
@@ -117,9 +167,9 @@ static char **complete(const char *text, int start, int end)
     if (rl_completion_quote_character == '"')
         return NULL;
     rl_attempted_completion_over = 1;
-    if (!completion_node)
+    if (!tty_repl)
         return NULL;
-    GPtrArray *names = tm_node_global_names(completion_node);
+    GPtrArray *names = tm_node_global_names(tty_repl->node);
     char **m = matches_of(names, text);
     g_ptr_array_free(names, TRUE);
     return m;
@@ -150,21 +200,13 @@ static void history_add(Repl *r, const char *line)
 
 static void readline_start(Repl *r)
 {
-    completion_node = r->node;
+    tty_repl = r;
     rl_readline_name = "termite";
+    rl_catch_signals = 0;  /* SIGINT is ours (see Interrupts) */
     rl_attempted_completion_function = complete;
     rl_basic_word_break_characters = " \t\n\"'`,;()[]{}";
     rl_completer_quote_characters = "\"";
     history_start(r);
-}
-
-/* One line without its newline (g_free it), or NULL at end of input. */
-static char *read_line_tty(const char *prompt)
-{
-    char *line = readline(prompt);
-    char *copy = g_strdup(line);
-    free(line);
-    return copy;
 }
 
 static char *read_line_plain(void)
@@ -180,13 +222,6 @@ static char *read_line_plain(void)
     }
     free(buf);
     return line;
-}
-
-static char *read_line(Repl *r)
-{
-    if (!r->tty)
-        return read_line_plain();
-    return read_line_tty(r->text->len ? CONTINUATION_PROMPT : PROMPT);
 }
 
 /* ---- evaluation ------------------------------------------------------- */
@@ -317,12 +352,11 @@ static void at_end_of_input(Repl *r)
     leave(r, 0);
 }
 
-/* One line of input.  A command is recognized only at the start of an
- * entry, so a comma that begins a line inside a multi-line datum stays
- * Scheme's unquote. */
-static void step(Repl *r)
+/* One line of input, NULL at its end.  A command is recognized only at
+ * the start of an entry, so a comma that begins a line inside a
+ * multi-line datum stays Scheme's unquote. */
+static void take_line(Repl *r, const char *line)
 {
-    char *line = read_line(r);
     if (!line) {
         at_end_of_input(r);
         return;
@@ -333,27 +367,279 @@ static void step(Repl *r)
         run_command(r, start);
     else
         feed(r, line);
-    g_free(line);
 }
+
+/* ---- the terminal: prompt and output of background processes ------------ */
+
+/* readline calls this with a complete line (malloc'd), or NULL for
+ * Ctrl-D on an empty line.  The handler comes off first: that gives the
+ * terminal back its ordinary settings for the evaluation (so Ctrl-C sends
+ * SIGINT and output is cooked), and the loop puts up the next prompt. */
+static void on_line(char *line)
+{
+    Repl *r = tty_repl;
+    rl_callback_handler_remove();
+    r->prompting = false;
+    take_line(r, line);
+    free(line);
+}
+
+static void prompt(Repl *r)
+{
+    rl_callback_handler_install(r->text->len ? CONTINUATION_PROMPT : PROMPT, on_line);
+    r->prompting = true;
+    r->line_start = true;
+}
+
+/* Take the prompt and the line being edited off the screen, keeping
+ * them, so that a process's output starts at the beginning of a line. */
+static void hide_prompt(Repl *r)
+{
+    r->hidden_point = rl_point;
+    r->hidden_line = rl_copy_text(0, rl_end);
+    rl_save_prompt();
+    rl_replace_line("", 0);
+    rl_redisplay();
+    r->hidden = true;
+}
+
+/* Put them back below that output. */
+static void show_prompt(Repl *r)
+{
+    if (!r->hidden)
+        return;
+    if (!r->line_start)
+        r->world.own->write(r->world.world, 1, "\n", 1);
+    rl_restore_prompt();
+    rl_replace_line(r->hidden_line, 0);
+    rl_point = r->hidden_point;
+    free(r->hidden_line);
+    r->hidden_line = NULL;
+    r->hidden = false;
+    r->line_start = true;
+    rl_forced_update_display();
+}
+
+/* Ctrl-C at the prompt: drop the line and the unfinished entry. */
+static void interrupt_at_prompt(Repl *r)
+{
+    g_atomic_int_set(&r->intr.echoed, 0);  /* readline turned echo off */
+    show_prompt(r);
+    g_string_truncate(r->text, 0);
+    r->timed = false;
+    if (r->prompting) {
+        rl_free_line_state();
+        rl_callback_sigcleanup();
+        rl_replace_line("", 0);
+        rl_callback_handler_remove();
+        r->prompting = false;
+    }
+    say(r->node, "\n");
+}
+
+/* Let the other processes run for a while; their output goes above the
+ * prompt.  Returns how long poll may wait for input (ms, -1: forever). */
+static int run_background(Repl *r)
+{
+    int64_t wait_ns;
+    TmEvalStatus st = tm_node_run_background(r->node, BACKGROUND_NS, &wait_ns);
+    show_prompt(r);
+    if (st == TM_EVAL_EXIT) {
+        leave(r, tm_node_exit_code(r->node));
+    } else if (st == TM_EVAL_ERROR) {
+        interrupt_at_prompt(r);
+        return 0;
+    }
+    if (wait_ns < 0)
+        return -1;
+    return (int)MIN((wait_ns + 999999) / 1000000, INT_MAX);
+}
+
+static void drain(int fd)
+{
+    char buf[64];
+    while (read(fd, buf, sizeof buf) > 0)
+        ;
+}
+
+/* Wait for a key, a Ctrl-C or the next receive timeout, while the other
+ * processes run. */
+static void tty_loop(Repl *r)
+{
+    while (!r->done) {
+        if (!r->prompting)
+            prompt(r);
+        int timeout = run_background(r);
+        if (r->done || !r->prompting)
+            continue;
+        struct pollfd fds[2] = {{.fd = STDIN_FILENO, .events = POLLIN},
+                                {.fd = r->intr.pipe[0], .events = POLLIN}};
+        if (poll(fds, 2, timeout) < 0) {
+            if (errno == EINTR || errno == EAGAIN)
+                continue;
+            leave(r, 1);
+            break;
+        }
+        if (fds[1].revents & POLLIN) {
+            drain(r->intr.pipe[0]);
+            if (tm_node_clear_interrupt(r->node))
+                interrupt_at_prompt(r);
+            continue;
+        }
+        if (fds[0].revents & (POLLIN | POLLHUP | POLLERR))
+            rl_callback_read_char();
+    }
+    if (r->prompting) {
+        rl_callback_handler_remove();
+        r->prompting = false;
+        say(r->node, "\n");
+    }
+}
+
+static void plain_loop(Repl *r)
+{
+    while (!r->done) {
+        char *line = read_line_plain();
+        take_line(r, line);
+        g_free(line);
+    }
+}
+
+/* ---- Ctrl-C --------------------------------------------------------------- */
+
+static gboolean on_sigint(gpointer data)
+{
+    Interrupts *in = data;
+    tm_node_request_interrupt(in->node);
+    g_atomic_int_set(&in->echoed, 1);
+    char byte = 0;
+    if (write(in->pipe[1], &byte, 1) < 0) {
+        /* the pipe is full: a wake-up is pending anyway */
+    }
+    return G_SOURCE_CONTINUE;
+}
+
+static gpointer interrupt_thread(gpointer data)
+{
+    Interrupts *in = data;
+    g_main_context_push_thread_default(in->context);
+    while (!g_atomic_int_get(&in->stop))
+        g_main_context_iteration(in->context, TRUE);
+    g_main_context_pop_thread_default(in->context);
+    return NULL;
+}
+
+static bool interrupts_start(Interrupts *in, TmNode *n)
+{
+    *in = (Interrupts){.node = n, .pipe = {-1, -1}};
+    if (!g_unix_open_pipe(in->pipe, FD_CLOEXEC, NULL))
+        return false;
+    g_unix_set_fd_nonblocking(in->pipe[0], TRUE, NULL);
+    g_unix_set_fd_nonblocking(in->pipe[1], TRUE, NULL);
+    in->context = g_main_context_new();
+    GSource *source = g_unix_signal_source_new(SIGINT);
+    g_source_set_callback(source, on_sigint, in, NULL);
+    g_source_attach(source, in->context);
+    g_source_unref(source);
+    in->thread = g_thread_new("termite-sigint", interrupt_thread, in);
+    return true;
+}
+
+static void interrupts_stop(Interrupts *in)
+{
+    if (in->pipe[0] < 0)
+        return;
+    /* a flag, not g_main_loop_quit: that is lost if the thread has not
+     * started its loop yet */
+    g_atomic_int_set(&in->stop, 1);
+    g_main_context_wakeup(in->context);
+    g_thread_join(in->thread);
+    g_main_context_unref(in->context);
+    close(in->pipe[0]);
+    close(in->pipe[1]);
+    in->pipe[0] = in->pipe[1] = -1;
+    tm_node_clear_interrupt(in->node);
+}
+
+/* ---- the node's world while the terminal REPL runs ------------------------ */
+
+static void rw_write(TmWorld *w, int fd, const char *buf, size_t len)
+{
+    Repl *r = tty_repl;
+    if (len == 0)
+        return;
+    if (r->prompting && !r->hidden)
+        hide_prompt(r);
+    else if (!r->prompting && g_atomic_int_compare_and_exchange(&r->intr.echoed, 1, 0))
+        r->world.own->write(w, 1, "\n", 1);  /* after the terminal's ^C */
+    r->world.own->write(w, fd, buf, len);
+    r->line_start = buf[len - 1] == '\n';
+}
+
+/* Wait until until_ns, or less when Ctrl-C is pressed: then the request
+ * goes to the waiting main program at once. */
+static void rw_idle(TmWorld *w, int64_t until_ns)
+{
+    Repl *r = tty_repl;
+    for (;;) {
+        int64_t left = until_ns - r->world.own->monotonic_ns(w);
+        if (left <= 0)
+            break;
+        struct pollfd fd = {.fd = r->intr.pipe[0], .events = POLLIN};
+        if (poll(&fd, 1, (int)MIN((left + 999999) / 1000000, INT_MAX)) > 0) {
+            drain(r->intr.pipe[0]);
+            break;
+        }
+    }
+    tm_node_take_interrupt(r->node);
+}
+
+static void world_start(Repl *r)
+{
+    ReplWorld *rw = &r->world;
+    rw->world = r->node->world;
+    rw->own = rw->world->ops;
+    rw->ops = *rw->own;
+    rw->ops.write = rw_write;
+    rw->ops.idle = rw_idle;
+    rw->world->ops = &rw->ops;
+}
+
+static void world_stop(Repl *r)
+{
+    if (r->world.world)
+        r->world.world->ops = r->world.own;
+    r->world.world = NULL;
+}
+
+/* ---- start and end ----------------------------------------------------------- */
 
 static void repl_init(Repl *r, TmNode *n)
 {
-    *r = (Repl){.node = n, .tty = isatty(STDIN_FILENO) != 0};
+    *r = (Repl){.node = n, .tty = isatty(STDIN_FILENO) != 0,
+                .intr = {.pipe = {-1, -1}}};
     r->text = g_string_new(NULL);
     if (!r->tty)
         return;
+    if (!interrupts_start(&r->intr, n)) {
+        r->tty = false;  /* no pipe: fall back to plain reading */
+        return;
+    }
     readline_start(r);
+    world_start(r);
     say(n, "Termite %s \xe2\x80\x94 ,help for help, ,q to quit\n",
         TM_VERSION);
 }
 
 static void repl_finish(Repl *r)
 {
+    world_stop(r);
+    interrupts_stop(&r->intr);
     if (r->history_path) {
         history_truncate_file(r->history_path, HISTORY_MAX);
         clear_history();
     }
-    completion_node = NULL;
+    tty_repl = NULL;
     g_free(r->history_path);
     g_string_free(r->text, TRUE);
 }
@@ -362,8 +648,10 @@ int tm_repl_run(TmNode *n)
 {
     Repl r;
     repl_init(&r, n);
-    while (!r.done)
-        step(&r);
+    if (r.tty)
+        tty_loop(&r);
+    else
+        plain_loop(&r);
     repl_finish(&r);
     return r.status;
 }

@@ -505,6 +505,10 @@ safe_point:
     if (vm->budget <= 0) {
         vm->reductions += SLICE;
         vm->budget = SLICE;
+        if (G_UNLIKELY(g_atomic_int_get(&vm->interrupt)) && tm_node_take_interrupt(n)) {
+            sp = fp + (size_t)argc;
+            goto raise_call;
+        }
         if (may_switch && (tm_sched_has_runnable(n) || timer_due(n))) {
             tm_sched_enqueue(n, n->sched.current);
             goto suspend;

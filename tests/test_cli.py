@@ -116,6 +116,32 @@ def test_eval_error_exits_70():
     assert "not-reached" not in r.stdout
 
 
+@pytest.mark.parametrize("expr, first_line", [
+    ("(car 5)", "error: car: argument 1 must be a pair, got 5"),
+    ('(+ 1 "a")', 'error: +: argument 2 must be a number, got "a"'),
+    ('(string-ref "abc" 10)',
+     "error: string-ref: index 10 out of range for string of length 3"),
+    ("(vector-ref (vector 1 2) 5)",
+     "error: vector-ref: argument 2 out of range: 5"),
+    ("(if)",
+     "error: <command line>:1:1: bad syntax, expected (if test then [else]): (if)"),
+    ("(error \"something went wrong\" 42 'too-big)",
+     "error: something went wrong 42 too-big"),
+    ("(5 1)", "error: attempt to call a non-procedure 5"),
+])
+def test_error_report_shows_the_culprit_once(expr, first_line):
+    r = termite("-e", expr)
+    assert r.returncode == 70
+    assert r.stderr.splitlines()[0] == first_line
+
+
+def test_process_death_report_shows_the_culprit_once():
+    # main is pid 0 and the prelude's service registry pid 1
+    r = termite("-e", "(spawn (lambda () (car 5)))", "-e", "(? 1 #f)")
+    assert r.returncode == 0
+    assert r.stderr == "process #<pid 2> died: car: argument 1 must be a pair, got 5\n"
+
+
 def test_eval_incomplete_exits_70():
     r = termite("-e", "(+ 1")
     assert r.returncode == 70

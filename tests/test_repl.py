@@ -7,6 +7,7 @@ The binary is $TERMITE, else build/termite.
 
 import os
 import shlex
+import time
 from pathlib import Path
 
 import pexpect
@@ -197,3 +198,116 @@ def test_interactive_after_a_program(home):
     evaluate(child, "answer", "42")
     child.sendline(",q")
     assert finished(child) == 0
+
+
+# ---- processes run while the REPL waits for input ---------------------------
+
+def test_background_process_prints_while_the_repl_waits(repl):
+    # main is pid 0 and the prelude's service registry pid 1
+    evaluate(repl, '(spawn (lambda () (? 0.3 #f) (display "tick") (newline)))',
+             "#<pid 2>")
+    # nothing more is typed: the process runs and prints on its own
+    repl.expect_exact("tick\r\n", timeout=5)
+    repl.expect_exact("> ")
+    evaluate(repl, "(+ 1 2)", "3")
+
+
+def test_background_output_keeps_the_line_being_typed(repl):
+    evaluate(repl, '(spawn (lambda () (? 0.5 #f) (display "tick") (newline)))',
+             "#<pid 2>")
+    repl.send("(+ 1")
+    repl.expect_exact("tick\r\n", timeout=5)
+    # the prompt and the unfinished line come back below the output
+    repl.expect_exact("> (+ 1")
+    repl.send(" 2)\r")
+    repl.expect_exact("\r\n3\r\n")
+    repl.expect_exact("> ")
+
+
+def test_background_process_exit_ends_the_repl(repl):
+    repl.sendline("(spawn (lambda () (? 0.2 #f) (exit 7)))")
+    assert finished(repl) == 7
+
+
+# ---- Ctrl-C -------------------------------------------------------------------
+
+def interrupt_entry(child, text):
+    """Type text, wait until it is being evaluated, press Ctrl-C and expect
+    the interrupted error and a prompt.  (Waiting for readline's newline
+    matters: Ctrl-C flushes unread terminal input.)"""
+    child.sendline(text)
+    child.expect_exact(text + "\r\n")
+    time.sleep(0.3)
+    child.sendintr()
+    child.expect_exact("error: interrupted", timeout=5)
+    child.expect_exact("> ")
+
+
+def test_ctrl_c_interrupts_a_running_evaluation(repl):
+    interrupt_entry(repl, "(let loop () (loop))")
+    evaluate(repl, "(+ 1 2)", "3")
+
+
+def test_ctrl_c_interrupts_a_wait(repl):
+    # the receive would wait 60 s; the interrupt comes at once
+    interrupt_entry(repl, "(? 60 'timeout)")
+    evaluate(repl, "(+ 1 2)", "3")
+
+
+def test_ctrl_c_reaches_the_repl_while_another_process_runs(repl):
+    evaluate(repl, "(spawn (lambda () (let loop () (loop))))", "#<pid 2>")
+    interrupt_entry(repl, "(?)")
+    evaluate(repl, "(+ 1 2)", "3")
+
+
+def test_ctrl_c_at_the_prompt_clears_the_line(repl):
+    repl.send("(+ 1 2")
+    repl.expect_exact("(+ 1 2")
+    repl.sendintr()
+    repl.expect_exact("\r\n> ")
+    evaluate(repl, "(* 2 3)", "6")
+
+
+def test_ctrl_c_at_a_continuation_prompt_drops_the_entry(repl):
+    repl.sendline("(+ 1")
+    repl.expect_exact("... ")
+    repl.sendintr()
+    repl.expect_exact("\r\n> ")
+    evaluate(repl, "(* 2 3)", "6")
+
+
+def test_ctrl_d_leaves_after_ctrl_c(repl):
+    repl.sendintr()
+    repl.expect_exact("\r\n> ")
+    repl.sendeof()
+    assert finished(repl) == 0
+
+
+# ---- an error does not leave its dynamic environment behind -----------------
+
+def test_parameter_bindings_end_with_a_failed_entry(repl):
+    repl.sendline("(define p (make-parameter 1))")
+    repl.expect_exact("> ")
+    repl.sendline("(parameterize ((p 2)) (car 5))")
+    repl.expect_exact("error: car")
+    repl.expect_exact("> ")
+    evaluate(repl, "(p)", "1")
+
+
+def test_parameter_bindings_end_with_an_interrupted_entry(repl):
+    repl.sendline("(define p (make-parameter 1))")
+    repl.expect_exact("> ")
+    interrupt_entry(repl, "(parameterize ((p 2)) (let loop () (loop)))")
+    evaluate(repl, "(p)", "1")
+
+
+def test_after_thunks_run_once_when_an_error_leaves_their_extent(repl):
+    repl.sendline('(dynamic-wind (lambda () #f) (lambda () (car 5))'
+                  ' (lambda () (display "after") (newline)))')
+    repl.expect_exact("error: car")
+    repl.expect_exact("after\r\n")
+    repl.expect_exact("> ")
+    # the extent was left: exit does not run the after thunk again
+    repl.sendline("(exit)")
+    assert finished(repl) == 0
+    assert "after" not in repl.before

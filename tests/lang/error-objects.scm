@@ -1,6 +1,6 @@
 ;;; error-objects.scm -- primitive errors raise catchable error objects
 ;;; with useful messages.
-;; expect-count: 40
+;; expect-count: 44
 
 (define (condition-of thunk)
   (with-exception-catcher (lambda (e) e) (lambda () (thunk) 'no-error)))
@@ -50,6 +50,15 @@
 ;; irritants of user errors
 (test '(x 1 "two") (error-object-irritants (condition-of (lambda () (error "msg" 'x 1 "two")))))
 (test "msg" (error-object-message (condition-of (lambda () (error "msg" 'x 1 "two")))))
+
+;; a primitive error's message shows the offending value, so the value is
+;; not repeated as an irritant (a report prints message and irritants)
+(test "car: argument 1 must be a pair, got 5"
+      (error-object-message (condition-of (lambda () (car 5)))))
+(test '() (error-object-irritants (condition-of (lambda () (car 5)))))
+(test "string-ref: index 5 out of range for string of length 3"
+      (error-object-message (condition-of (lambda () (string-ref "abc" 5)))))
+(test '() (error-object-irritants (condition-of (lambda () (string-ref "abc" 5)))))
 
 ;; things that are not error objects
 (test #f (error-object? (condition-of (lambda () (raise 'sym)))))

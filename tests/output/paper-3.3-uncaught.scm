@@ -7,9 +7,12 @@
 ;; expect: still running
 ;; expect: 42
 ;; expect-exit: 70
-;; expect-stderr-contains: process #<pid> died: (not caught)
-;; expect-stderr-contains: process #<pid> (named) died: /: division by zero
-;; expect-stderr-contains: failure
+;;; Pids are numbered in spawn order: main is 0, the prelude's service
+;;; registry 1, so the processes spawned here are 2, 3, 4 and 5.
+;; expect-stderr-contains: process #<pid 2> died: (not caught)
+;; expect-stderr-contains: process #<pid 3> (named) died: /: division by zero
+;; expect-stderr-contains: process #<pid 5> died: linked
+;; expect-stderr-contains: origin: #<pid 5> reason: failure
 
 (define me (self))
 (spawn (lambda () (raise '(not caught))))

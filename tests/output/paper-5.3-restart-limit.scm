@@ -7,7 +7,9 @@
 ;; expect: started
 ;; expect: started
 ;; expect: supervisor ended: normal
-;; expect-stderr-matches: (?s)^\(info: starting up supervised process\)\nprocess #<pid> died: failing\n\(info: process failed\)\n\(info: restarting\.\.\.\)\n\(info: starting up supervised process\)\nprocess #<pid> died: failing\n\(info: process failed\)\n\(info: restarting\.\.\.\)\n\(info: starting up supervised process\)\nprocess #<pid> died: failing\n\(info: process failed\)\n\(info: too many restarts\)\n\(info: halting supervisor\)\n$
+;;; The supervisor is pid 2 (0 is main, 1 the service registry); each
+;;; restart spawns a new worker: 3, 4, 5.
+;; expect-stderr-matches: (?s)^\(info: starting up supervised process\)\nprocess #<pid 3> died: failing\n\(info: process failed\)\n\(info: restarting\.\.\.\)\n\(info: starting up supervised process\)\nprocess #<pid 4> died: failing\n\(info: process failed\)\n\(info: restarting\.\.\.\)\n\(info: starting up supervised process\)\nprocess #<pid 5> died: failing\n\(info: process failed\)\n\(info: too many restarts\)\n\(info: halting supervisor\)\n$
 
 (define me (self))
 

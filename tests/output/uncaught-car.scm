@@ -1,7 +1,8 @@
 ;;; uncaught-car.scm -- an uncaught primitive error.
 ;; expect: start
 ;; expect-exit: nonzero
-;; expect-stderr-contains: car
+;;; The report shows the offending value once, in the message.
+;; expect-stderr-matches: (?m)^error: car: argument 1 must be a pair, got 5\n  at 
 
 (define (get-first x) (car x))
 (display "start")
