@@ -147,31 +147,74 @@ char *tm_vm_location(TmNode *n)
     return g_string_free(g, FALSE);
 }
 
+typedef struct {
+    TmValue clo;
+    size_t pc;
+} Activation;
+
+static bool in_prelude(Activation a)
+{
+    if (!tm_is_closure(a.clo))
+        return false;
+    TmValue file = TM_SLOT(tm_closure_code(a.clo), TM_CODE_FILE);
+    static const char prelude[] = "prelude";
+    if (!tm_is_string(file) || tm_string_length(file) != sizeof prelude - 1)
+        return false;
+    for (size_t i = 0; i < sizeof prelude - 1; i++)
+        if (tm_string_chars(file)[i] != (uint32_t)prelude[i])
+            return false;
+    return true;
+}
+
 void tm_vm_backtrace(TmNode *n, GString *out, int max_frames)
 {
     TmVM *vm = &n->vm;
-    int count = 0;
-    g_string_append(out, "  0: ");
-    describe_activation(n, vm->clo, current_pc(n), out);
-    g_string_append_c(out, '\n');
+    GArray *acts = g_array_new(FALSE, FALSE, sizeof(Activation));
+    Activation a = {vm->clo, current_pc(n)};
+    g_array_append_val(acts, a);
     size_t fp = vm->fp;
-    while (fp >= HDR && vm->stack[fp - HDR] != MARK && ++count < max_frames) {
+    bool more = false;
+    while (fp >= HDR && vm->stack[fp - HDR] != MARK) {
         size_t h = fp - HDR;
-        g_string_append_printf(out, "  %d: ", count);
-        describe_activation(n, vm->stack[h + 2],
-                            TM_HDR_PC_INSNS(vm->stack[h + 1]) - 1, out);
-        g_string_append_c(out, '\n');
+        a = (Activation){vm->stack[h + 2], TM_HDR_PC_INSNS(vm->stack[h + 1]) - 1};
+        g_array_append_val(acts, a);
         fp = h - TM_HDR_DIST_WORDS(vm->stack[h]);
     }
-    for (TmValue f = vm->underflow; tm_has_type(f, TM_T_FRAME) && ++count < max_frames;
-         f = TM_SLOT(f, TM_FRAME_PARENT)) {
+    for (TmValue f = vm->underflow; tm_has_type(f, TM_T_FRAME); f = TM_SLOT(f, TM_FRAME_PARENT)) {
+        if ((int)acts->len >= 4 * max_frames) {
+            more = true;
+            break;
+        }
+        a = (Activation){TM_SLOT(f, TM_FRAME_CLOSURE),
+                         (size_t)tm_fixval(TM_SLOT(f, TM_FRAME_PC)) - 1};
+        g_array_append_val(acts, a);
+    }
+    /* the library's own frames around the program's (raise, the loader
+     * loop) say nothing about the error: leave them out when some
+     * frame of the program remains */
+    guint first = 0, last = acts->len;
+    while (first < last && in_prelude(g_array_index(acts, Activation, first)))
+        first++;
+    while (last > first && in_prelude(g_array_index(acts, Activation, last - 1)))
+        last--;
+    if (first == last) {
+        first = 0;
+        last = acts->len;
+    }
+    int count = 0;
+    for (guint i = first; i < last; i++, count++) {
+        if (count >= max_frames) {
+            more = true;
+            break;
+        }
+        Activation *ai = &g_array_index(acts, Activation, i);
         g_string_append_printf(out, "  %d: ", count);
-        describe_activation(n, TM_SLOT(f, TM_FRAME_CLOSURE),
-                            (size_t)tm_fixval(TM_SLOT(f, TM_FRAME_PC)) - 1, out);
+        describe_activation(n, ai->clo, ai->pc, out);
         g_string_append_c(out, '\n');
     }
-    if (count >= max_frames)
+    if (more)
         g_string_append(out, "  ...\n");
+    g_array_free(acts, TRUE);
 }
 
 /* ---- stack cache <-> heap frames ------------------------------------------ */

@@ -196,6 +196,22 @@ def test_uncaught_error_exits_70(tmp_path):
     assert "error" in r.stderr.lower()
 
 
+def test_backtrace_shows_the_programs_frames_innermost_first(tmp_path):
+    # f's (car x) fails inside g's non-tail call; the library's frames
+    # around them (raise, the loader) are left out
+    prog = tmp_path / "bt.scm"
+    prog.write_text("(define (f x) (car x))\n"
+                    "(define (g y) (+ 1 (f y)))\n"
+                    "(g 5)\n")
+    r = termite(str(prog))
+    assert r.returncode == 70
+    lines = r.stderr.splitlines()
+    bt = lines[lines.index("backtrace:") + 1:]
+    assert bt[0] == "  0: f at %s:1" % prog
+    assert bt[1] == "  1: g at %s:2" % prog
+    assert not any("prelude" in line for line in bt)
+
+
 def test_missing_file_exits_66(tmp_path):
     missing = tmp_path / "no-such-file.scm"
     r = termite(str(missing))
