@@ -17,6 +17,7 @@
 enum {
     EXIT_USAGE = 64,    /* EX_USAGE: bad command line */
     EXIT_SOFTWARE = 70, /* EX_SOFTWARE: an error escaped */
+    EXIT_CANTCREAT = 73, /* EX_CANTCREAT: an output file cannot be made */
 };
 
 /* Everything the command line says.  The string arrays are NULL when the
@@ -25,6 +26,7 @@ typedef struct {
     char **evals;         /* -e EXPR, in order */
     char **loads;         /* -l FILE, in order */
     char *seed_text;      /* --seed N as given */
+    char *trace;          /* --trace FILE */
     gboolean interactive; /* -i */
     gboolean version;     /* --version */
     uint64_t seed;        /* parsed --seed; 0 lets the world ask the OS */
@@ -71,6 +73,9 @@ static GOptionContext *make_context(Options *o)
          "Start the REPL after the files and expressions", NULL},
         {"seed", 0, 0, G_OPTION_ARG_STRING, &o->seed_text,
          "Seed the world's random numbers (default: from the OS)", "N"},
+        {"trace", 0, 0, G_OPTION_ARG_FILENAME, &o->trace,
+         "Write process events (spawn, send, receive, link, exit) to FILE "
+         "as JSON lines; - is stderr", "FILE"},
         {"version", 0, 0, G_OPTION_ARG_NONE, &o->version,
          "Print the version and exit", NULL},
         G_OPTION_ENTRY_NULL,
@@ -133,6 +138,7 @@ static void options_clear(Options *o)
     g_strfreev(o->evals);
     g_strfreev(o->loads);
     g_free(o->seed_text);
+    g_free(o->trace);
 }
 
 /* (command-line) is FILE and its arguments for a program, ("termite")
@@ -227,6 +233,14 @@ int main(int argc, char **argv)
         return 0;
     }
     TmWorld *world = tm_world_real_new(o.seed);
+    GError *error = NULL;
+    if (o.trace && !tm_world_real_trace_to(world, o.trace, &error)) {
+        fprintf(stderr, "termite: %s\n", error->message);
+        g_error_free(error);
+        tm_world_free(world);
+        options_clear(&o);
+        return EXIT_CANTCREAT;
+    }
     TmNode *n = tm_node_new(world);
     set_command_line(n, argc, argv);
     int status = run(n, &o, argc, argv);

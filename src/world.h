@@ -10,6 +10,8 @@
 #ifndef TM_WORLD_H
 #define TM_WORLD_H
 
+#include <glib.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -38,6 +40,8 @@ struct TmWorld {
 
 /* The real world.  seed 0 draws the random seed from the OS. */
 TmWorld *tm_world_real_new(uint64_t seed);
+/* Write the trace sink's lines to the file at path ("-": stderr). */
+bool tm_world_real_trace_to(TmWorld *w, const char *path, GError **error);
 void tm_world_free(TmWorld *w);
 
 #endif

@@ -4,12 +4,16 @@
  */
 #include "world.h"
 
+#include <errno.h>
 #include <glib.h>
+#include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 typedef struct {
     TmWorld base;
     GRand *rand;
+    FILE *trace;               /* the trace sink, or NULL */
 } RealWorld;
 
 static int64_t real_monotonic_ns(TmWorld *w)
@@ -50,10 +54,19 @@ static void real_idle(TmWorld *w, int64_t until_ns)
         g_usleep((gulong)((until_ns - now + 999) / 1000));
 }
 
+static void real_trace(TmWorld *w, const char *line, size_t len)
+{
+    RealWorld *rw = (RealWorld *)w;
+    if (rw->trace)
+        fwrite(line, 1, len, rw->trace);
+}
+
 static void real_destroy(TmWorld *w)
 {
     RealWorld *rw = (RealWorld *)w;
     g_rand_free(rw->rand);
+    if (rw->trace)
+        fclose(rw->trace);
     g_free(rw);
 }
 
@@ -66,6 +79,34 @@ static const TmWorldOps real_ops = {
     .trace = NULL,
     .destroy = real_destroy,
 };
+
+/* The same operations with the trace sink switched on. */
+static const TmWorldOps real_traced_ops = {
+    .monotonic_ns = real_monotonic_ns,
+    .wall_seconds = real_wall_seconds,
+    .random_u64 = real_random_u64,
+    .write = real_write,
+    .idle = real_idle,
+    .trace = real_trace,
+    .destroy = real_destroy,
+};
+
+bool tm_world_real_trace_to(TmWorld *w, const char *path, GError **error)
+{
+    RealWorld *rw = (RealWorld *)w;
+    FILE *f = strcmp(path, "-") == 0 ? fdopen(dup(2), "w") : fopen(path, "w");
+    if (!f) {
+        int e = errno;
+        g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(e),
+                    "cannot write the trace to %s: %s", path, g_strerror(e));
+        return false;
+    }
+    if (rw->trace)
+        fclose(rw->trace);
+    rw->trace = f;
+    rw->base.ops = &real_traced_ops;
+    return true;
+}
 
 TmWorld *tm_world_real_new(uint64_t seed)
 {
