@@ -212,6 +212,13 @@ def test_backtrace_shows_the_programs_frames_innermost_first(tmp_path):
     assert not any("prelude" in line for line in bt)
 
 
+def test_nodes_and_pids_print_their_identity():
+    # a node without a network is localhost:0; the main program is pid 0
+    r = termite("-e", "(list (current-node) (self))")
+    assert r.returncode == 0
+    assert r.stdout == "(#<node localhost:0> #<pid 0>)\n"
+
+
 def test_missing_file_exits_66(tmp_path):
     missing = tmp_path / "no-such-file.scm"
     r = termite(str(missing))
