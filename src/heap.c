@@ -352,7 +352,7 @@ void tm_heap_safepoint(TmNode *n)
     if (h->inhibit > 0)
         return;
     if (h->stress) {
-        tm_heap_collect(n, (h->minor_count & 63) == 63);
+        tm_heap_collect(n, (h->epoch & 63) == 63); /* one major in 64 */
         return;
     }
     if (h->gc_pending)
