@@ -45,10 +45,8 @@
 (define (%timeout-result default)
   (if (eq? default %no-default) (raise 'timeout) default))
 
-;; (? [timeout [default]]): the first message of the mailbox.
-(define (? #!optional (timeout #f) (default %no-default))
-  (let ((m (%recv-first (%deadline timeout))))
-    (if (eq? m %timeout) (%timeout-result default) m)))
+;; (? [timeout [default]]), the first message of the mailbox, is a
+;; primitive of the VM (src/vm.c): it is the most common receive.
 
 ;; (?? pred [timeout [default]]): the first message satisfying pred; the
 ;; others stay in the mailbox, in order.  The timeout is a deadline from

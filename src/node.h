@@ -97,7 +97,9 @@ typedef struct {
     X(error, "error") X(read_error, "read-error") X(file_error, "file-error") \
     X(timeout, "timeout") X(include, "include") X(the_environment, "the-environment") \
     X(cons_stream, "cons-stream") X(define_values, "define-values")           \
-    X(case_lambda, "case-lambda") X(assert_, "assert") X(dot, ".")
+    X(case_lambda, "case-lambda") X(assert_, "assert") X(dot, ".")         \
+    X(normal, "normal") X(failure, "failure") X(terminated, "terminated")     \
+    X(DOWN, "DOWN")
 
 enum {
 #define X(c, s) TM_S_##c,

@@ -299,7 +299,7 @@ static void report_failure(TmNode *n, TmValue proc, TmValue raised)
 /* The message a monitor receives: (DOWN pid reason). */
 static TmValue down_message(TmNode *n, TmValue pid, TmValue reason)
 {
-    return tm_list3(n, tm_intern(n, "DOWN"), pid, reason);
+    return tm_list3(n, n->sym[TM_S_DOWN], pid, reason);
 }
 
 void tm_process_exit(TmNode *n, TmValue proc, TmValue reason, TmValue raised)
@@ -307,7 +307,7 @@ void tm_process_exit(TmNode *n, TmValue proc, TmValue reason, TmValue raised)
     if (tm_process_state(proc) == TM_PS_DEAD)
         return;
     TmValue pid = TM_SLOT(proc, TM_PROC_PID);
-    bool normal = reason == tm_intern(n, "normal");
+    bool normal = reason == n->sym[TM_S_normal];
     TmValue signal = normal ? reason : make_exit_signal(n, pid, reason, raised);
     tm_write(n, proc, TM_PROC_STATE, tm_fix(TM_PS_DEAD));
     tm_write(n, proc, TM_PROC_K, signal);
@@ -325,7 +325,7 @@ void tm_process_exit(TmNode *n, TmValue proc, TmValue reason, TmValue raised)
         g_free(key);
     }
     n->sched.live--;
-    if (reason == tm_intern(n, "failure"))
+    if (reason == n->sym[TM_S_failure])
         report_failure(n, proc, raised);
     if (!normal)
         for (TmValue l = TM_SLOT(proc, TM_PROC_LINKS); tm_is_pair(l); l = tm_cdr(l)) {
@@ -486,21 +486,41 @@ TM_PRIM(p_recv_take)
     return tm_process_remove(n, p, TM_SLOT(p, TM_PROC_SCAN));
 }
 
+/* A receive's timeout t, in seconds: 0 when there is none (#f, absent, or
+ * more than 1e9 seconds: effectively forever), 1 with *ns set to it in
+ * nanoseconds, or -1 after raising a type error naming who. */
+int tm_receive_timeout(TmNode *n, const char *who, TmValue t, int64_t *ns)
+{
+    if (t == TM_FALSE || t == TM_DEFAULT)
+        return 0;
+    if (tm_is_fixnum(t) && tm_fixval(t) >= 0 && tm_fixval(t) <= 1000000000) {
+        *ns = tm_fixval(t) * (int64_t)1000000000;
+        return 1;
+    }
+    if (!tm_is_number(t)) {
+        tm_type_error(n, who, 1, "timeout in seconds", t);
+        return -1;
+    }
+    double secs = tm_num_to_double(t);
+    if (secs != secs || secs < 0) {
+        tm_type_error(n, who, 1, "non-negative timeout", t);
+        return -1;
+    }
+    if (secs > 1e9)
+        return 0;
+    *ns = (int64_t)(secs * 1e9);
+    return 1;
+}
+
 /* (%deadline timeout): #f for none, else monotonic nanoseconds. */
 TM_PRIM(p_deadline)
 {
     TM_UNUSED_ARGS;
-    TmValue t = argv[0];
-    if (t == TM_FALSE || t == TM_DEFAULT)
-        return TM_FALSE;
-    if (!tm_is_number(t))
-        return tm_type_error(n, "receive", 1, "timeout in seconds", t);
-    double secs = tm_num_to_double(t);
-    if (secs != secs || secs < 0)
-        return tm_type_error(n, "receive", 1, "non-negative timeout", t);
-    if (secs > 1e9) /* effectively forever */
-        return TM_FALSE;
-    return tm_fix(tm_node_now_ns(n) + (int64_t)(secs * 1e9));
+    int64_t ns;
+    int r = tm_receive_timeout(n, "receive", argv[0], &ns);
+    if (r < 0)
+        return TM_EXC;
+    return r == 0 ? TM_FALSE : tm_fix(tm_node_now_ns(n) + ns);
 }
 
 TM_PRIM(p_timeout_marker) { TM_UNUSED_ARGS; return n->sched.timeout_marker; }

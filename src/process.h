@@ -82,6 +82,11 @@ int64_t tm_sched_next_deadline(TmNode *n);
 
 int64_t tm_node_now_ns(TmNode *n);
 
+/* A receive's timeout t, in seconds: 0 when there is none (#f, absent, or
+ * more than 1e9 seconds), 1 with *ns set to it in nanoseconds, or -1
+ * after raising a type error naming who. */
+int tm_receive_timeout(TmNode *n, const char *who, TmValue t, int64_t *ns);
+
 TmValue tm_process_pop_signal(TmNode *n, TmValue p);
 TmValue tm_process_scan_cell(TmValue p);
 TmValue tm_process_remove(TmNode *n, TmValue p, TmValue prev);
