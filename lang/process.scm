@@ -17,8 +17,7 @@
 
 ;;; ---- spawning ------------------------------------------------------------
 
-(define (spawn thunk #!key (name #f))
-  (%spawn thunk name))
+;; (spawn thunk #!key (name #f)) is a primitive (src/process.c).
 
 ;; The link is made before the new process can run: no window.
 (define (spawn-link thunk #!key (name #f))

@@ -40,7 +40,7 @@ void tm_sched_init(TmNode *n)
     s->runq_head = s->runq_tail = TM_FALSE;
     s->current = TM_FALSE;
     s->timers = g_array_new(FALSE, FALSE, sizeof(TmTimer));
-    s->table = g_hash_table_new(g_int64_hash, g_int64_equal);
+    s->table = g_hash_table_new(NULL, NULL); /* pid numbers are the keys */
     s->next_pid = 0;
     s->next_tag = 0;
     s->self_node = make_node_identity(n);
@@ -48,17 +48,9 @@ void tm_sched_init(TmNode *n)
     s->timeout_marker = tm_make_uninterned_symbol(n, tm_string_from_utf8(n, "timeout", -1));
 }
 
-static void free_key(gpointer key, gpointer val, gpointer data)
-{
-    (void)val;
-    (void)data;
-    g_free(key);
-}
-
 void tm_sched_destroy(TmNode *n)
 {
     g_array_free(n->sched.timers, TRUE);
-    g_hash_table_foreach(n->sched.table, free_key, NULL);
     g_hash_table_destroy(n->sched.table);
 }
 
@@ -93,7 +85,9 @@ TmValue tm_process_spawn(TmNode *n, TmValue thunk, TmValue name)
     for (int i = 0; i < TM_PROC_NSLOTS; i++)
         TM_SLOT(p, i) = TM_FALSE;
     int64_t number = s->next_pid++;
-    TmValue pid = alloc_old(n, TM_T_PID, TM_PID_NSLOTS);
+    TmValue pid = tm_heap_alloc_old(n, TM_T_PID, TM_PID_NSLOTS);
+    if (tm_is_young(s->self_node)) /* only before the first collection */
+        tm_heap_remember(n, pid);
     TM_SLOT(pid, TM_PID_NODE) = s->self_node;
     TM_SLOT(pid, TM_PID_NUMBER) = tm_fix((intptr_t)number);
     TM_SLOT(pid, TM_PID_PROCESS) = p;
@@ -110,11 +104,16 @@ TmValue tm_process_spawn(TmNode *n, TmValue thunk, TmValue name)
     TM_SLOT(p, TM_PROC_NAME) = name;
     TM_SLOT(p, TM_PROC_REDUCTIONS) = tm_fix(0);
     TM_SLOT(p, TM_PROC_MBOX_LEN) = tm_fix(0);
-    int64_t *key = g_new(int64_t, 1);
-    *key = number;
-    g_hash_table_insert(s->table, key, (gpointer)p);
+    g_hash_table_insert(s->table, GSIZE_TO_POINTER((gsize)number), (gpointer)p);
     s->live++;
     return p;
+}
+
+/* The live process of this node numbered `number`, or #f. */
+TmValue tm_process_lookup(TmNode *n, int64_t number)
+{
+    gpointer p = g_hash_table_lookup(n->sched.table, GSIZE_TO_POINTER((gsize)number));
+    return p ? (TmValue)p : TM_FALSE;
 }
 
 /* ---- the run queue ---------------------------------------------------------------- */
@@ -318,12 +317,8 @@ void tm_process_exit(TmNode *n, TmValue proc, TmValue reason, TmValue raised)
     TM_SLOT(proc, TM_PROC_TAIL) = TM_NIL;
     TM_SLOT(proc, TM_PROC_SIGNALS) = TM_NIL;
     TM_SLOT(proc, TM_PROC_MBOX_LEN) = tm_fix(0);
-    int64_t number = tm_fixval(TM_SLOT(pid, TM_PID_NUMBER));
-    gpointer key, val;
-    if (g_hash_table_lookup_extended(n->sched.table, &number, &key, &val)) {
-        g_hash_table_remove(n->sched.table, &number);
-        g_free(key);
-    }
+    g_hash_table_remove(n->sched.table,
+                        GSIZE_TO_POINTER((gsize)tm_fixval(TM_SLOT(pid, TM_PID_NUMBER))));
     n->sched.live--;
     if (reason == n->sym[TM_S_failure])
         report_failure(n, proc, raised);
@@ -391,19 +386,50 @@ static bool get_pid(TmNode *n, const char *who, int argno, TmValue v)
     return false;
 }
 
+/* A new process from a spawn of the running one: it inherits the
+ * parameterizations, not the handlers or winders. */
+static TmValue spawn_child(TmNode *n, TmValue thunk, TmValue name)
+{
+    TmValue p = tm_process_spawn(n, thunk, name);
+    TmValue d = n->vm.dynenv;
+    if (!tm_is_process(CURRENT) || TM_SLOT(d, TM_DYN_HANDLERS) != TM_NIL ||
+        TM_SLOT(d, TM_DYN_WINDERS) != TM_NIL) {
+        TmValue params = tm_is_process(CURRENT) ? TM_SLOT(d, TM_DYN_PARAMS) : TM_NIL;
+        d = tm_make_vector(n, TM_DYN_NSLOTS, TM_NIL);
+        TM_SLOT(d, TM_DYN_PARAMS) = params;
+    } /* else the running dynamic environment is the child's: share it */
+    tm_write(n, p, TM_PROC_DYNENV, d);
+    tm_sched_enqueue(n, p);
+    return TM_SLOT(p, TM_PROC_PID);
+}
+
+/* (%spawn thunk [name]) */
 TM_PRIM(p_spawn)
 {
     TM_UNUSED_ARGS;
     TM_CHECK(n, tm_is_procedure(argv[0]), "spawn", 1, "procedure", argv[0]);
-    TmValue name = argc > 1 ? argv[1] : TM_FALSE;
-    TmValue p = tm_process_spawn(n, argv[0], name);
-    TmValue parent = CURRENT;
-    TmValue d = tm_make_vector(n, 3, TM_NIL);
-    if (tm_is_process(parent))
-        TM_SLOT(d, 2) = TM_SLOT(n->vm.dynenv, 2); /* parameterizations */
-    tm_write(n, p, TM_PROC_DYNENV, d);
-    tm_sched_enqueue(n, p);
-    return TM_SLOT(p, TM_PROC_PID);
+    return spawn_child(n, argv[0], argc > 1 ? argv[1] : TM_FALSE);
+}
+
+/* (spawn thunk [name: name]): the keyword argument parsed here rather
+ * than by a #!key procedure, since spawning is a hot path. */
+TM_PRIM(p_spawn_key)
+{
+    TM_UNUSED_ARGS;
+    TM_CHECK(n, tm_is_procedure(argv[0]), "spawn", 1, "procedure", argv[0]);
+    TmValue name = TM_DEFAULT;
+    for (int i = 1; i < argc; i += 2) {
+        if (!tm_is_keyword(argv[i]) || i + 1 >= argc)
+            return tm_error(n, "spawn", "bad keyword argument list",
+                            tm_cons(n, tm_list_from_array(n, (size_t)argc - 1, argv + 1),
+                                    TM_NIL));
+        if (argv[i] != tm_intern_keyword(n, "name"))
+            return tm_error(n, "spawn", "unknown keyword argument",
+                            tm_cons(n, argv[i], TM_NIL));
+        if (name == TM_DEFAULT)
+            name = argv[i + 1];
+    }
+    return spawn_child(n, argv[0], name == TM_DEFAULT ? TM_FALSE : name);
 }
 
 TM_PRIM(p_self) { TM_UNUSED_ARGS; return TM_SLOT(CURRENT, TM_PROC_PID); }
@@ -653,7 +679,7 @@ TM_PRIM(p_process_info)
 
 static gint compare_numbers(gconstpointer a, gconstpointer b)
 {
-    int64_t x = **(int64_t *const *)a, y = **(int64_t *const *)b;
+    gsize x = GPOINTER_TO_SIZE(*(const gpointer *)a), y = GPOINTER_TO_SIZE(*(const gpointer *)b);
     return x < y ? -1 : x > y;
 }
 
@@ -681,6 +707,7 @@ TM_PRIM(p_process_count) { TM_UNUSED_ARGS; return tm_fix(n->sched.live); }
 
 const TmPrimDef tm_prims_process[] = {
     {"%spawn", p_spawn, 1, 2, 0},
+    {"spawn", p_spawn_key, 1, -1, 0},
     {"self", p_self, 0, 0, 0},
     {"pid?", p_pidp, 1, 1, 0},
     {"!", p_send, 2, 2, 0},

@@ -60,6 +60,8 @@ static inline TmValue tm_pid_process(TmValue pid) { return TM_SLOT(pid, TM_PID_P
 
 /* A new process that will apply thunk to no arguments. */
 TmValue tm_process_spawn(TmNode *n, TmValue thunk, TmValue name);
+/* The live process of this node numbered `number`, or #f. */
+TmValue tm_process_lookup(TmNode *n, int64_t number);
 void tm_sched_enqueue(TmNode *n, TmValue proc);
 /* The next runnable process, removed from the queue, or #f. */
 TmValue tm_sched_dequeue(TmNode *n);
