@@ -11,17 +11,6 @@
 #include "termite.h"
 #include "vm.h"
 
-/* ---- allocation in the old generation --------------------------------------- */
-
-/* Descriptors never move in a minor collection: they are allocated old
- * and remembered, since they start out pointing to young objects. */
-static TmValue alloc_old(TmNode *n, TmType t, size_t size)
-{
-    TmValue v = tm_heap_alloc_old(n, t, size);
-    tm_heap_remember(n, v);
-    return v;
-}
-
 int64_t tm_node_now_ns(TmNode *n) { return n->world->ops->monotonic_ns(n->world); }
 
 static TmValue make_node_identity(TmNode *n)
@@ -34,13 +23,105 @@ static TmValue make_node_identity(TmNode *n)
     return node;
 }
 
+/* ---- the process table: pid number -> live descriptor ------------------------- */
+
+/* Open addressing with linear probing and backward-shift deletion: no
+ * tombstones, so a million spawns and exits leave it as fast as it was.
+ * A power-of-two number of entries, at most half full; proc 0 (never a
+ * descriptor) marks a free entry. */
+typedef struct TmProcEntry {
+    int64_t number;
+    TmValue proc;
+} TmProcEntry;
+
+#define TABLE_MIN 64
+
+static size_t table_home(const TmSched *s, int64_t number)
+{
+    return (size_t)(((uint64_t)number * UINT64_C(0x9E3779B97F4A7C15)) >> s->table_shift);
+}
+
+static TmProcEntry *table_find(TmSched *s, int64_t number)
+{
+    size_t mask = s->table_size - 1;
+    for (size_t i = table_home(s, number);; i = (i + 1) & mask) {
+        TmProcEntry *e = &s->table[i];
+        if (e->proc == 0)
+            return NULL;
+        if (e->number == number)
+            return e;
+    }
+}
+
+static void table_put(TmSched *s, int64_t number, TmValue proc)
+{
+    size_t mask = s->table_size - 1, i = table_home(s, number);
+    while (s->table[i].proc != 0)
+        i = (i + 1) & mask;
+    s->table[i].number = number;
+    s->table[i].proc = proc;
+}
+
+static void table_resize(TmSched *s, size_t size)
+{
+    TmProcEntry *old = s->table;
+    size_t old_size = s->table_size;
+    s->table = g_new0(TmProcEntry, size);
+    s->table_size = size;
+    s->table_shift = 64 - __builtin_ctzll(size);
+    for (size_t i = 0; i < old_size; i++)
+        if (old[i].proc != 0)
+            table_put(s, old[i].number, old[i].proc);
+    g_free(old);
+}
+
+static void table_insert(TmSched *s, int64_t number, TmValue proc)
+{
+    if (2 * (s->table_count + 1) > s->table_size)
+        table_resize(s, 2 * s->table_size);
+    table_put(s, number, proc);
+    s->table_count++;
+}
+
+static void table_remove(TmSched *s, int64_t number)
+{
+    TmProcEntry *e = table_find(s, number);
+    if (!e)
+        return;
+    size_t mask = s->table_size - 1, hole = (size_t)(e - s->table);
+    /* close the hole: an entry further on moves into it unless its home
+     * lies cyclically in (hole, j], where it would not be found */
+    for (size_t j = (hole + 1) & mask; s->table[j].proc != 0; j = (j + 1) & mask) {
+        size_t home = table_home(s, s->table[j].number);
+        bool stays = hole <= j ? (hole < home && home <= j) : (hole < home || home <= j);
+        if (!stays) {
+            s->table[hole] = s->table[j];
+            hole = j;
+        }
+    }
+    s->table[hole].proc = 0;
+    s->table_count--;
+    if (s->table_size > TABLE_MIN && 8 * s->table_count < s->table_size)
+        table_resize(s, s->table_size / 2);
+}
+
+TmValue tm_process_lookup(TmNode *n, int64_t number)
+{
+    TmProcEntry *e = table_find(&n->sched, number);
+    return e ? e->proc : TM_FALSE;
+}
+
 void tm_sched_init(TmNode *n)
 {
     TmSched *s = &n->sched;
     s->runq_head = s->runq_tail = TM_FALSE;
     s->current = TM_FALSE;
     s->timers = g_array_new(FALSE, FALSE, sizeof(TmTimer));
-    s->table = g_hash_table_new(NULL, NULL); /* pid numbers are the keys */
+    s->table = NULL;
+    s->table_size = 0;
+    s->table_count = 0;
+    table_resize(s, TABLE_MIN);
+    s->young = g_array_new(FALSE, FALSE, sizeof(int64_t));
     s->next_pid = 0;
     s->next_tag = 0;
     s->self_node = make_node_identity(n);
@@ -51,9 +132,15 @@ void tm_sched_init(TmNode *n)
 void tm_sched_destroy(TmNode *n)
 {
     g_array_free(n->sched.timers, TRUE);
-    g_hash_table_destroy(n->sched.table);
+    g_free(n->sched.table);
+    g_array_free(n->sched.young, TRUE);
 }
 
+/* Descriptors are born young, so a process that dies before the next
+ * collection costs the collector nothing.  The table holds every live
+ * one: a minor collection forwards the entries of the processes spawned
+ * since the previous collection (the older ones are old and stay put), a
+ * major collection all of them.  Timers name processes by number. */
 void tm_sched_forward(TmNode *n, TmValue (*fwd)(void *, TmValue), void *g, bool minor)
 {
     TmSched *s = &n->sched;
@@ -63,17 +150,35 @@ void tm_sched_forward(TmNode *n, TmValue (*fwd)(void *, TmValue), void *g, bool 
     s->current = fwd(g, s->current);
     s->runq_head = fwd(g, s->runq_head);
     s->runq_tail = fwd(g, s->runq_tail);
-    if (minor)
-        return; /* descriptors are old: nothing below moves */
-    for (guint i = 0; i < s->timers->len; i++) {
-        TmTimer *t = &g_array_index(s->timers, TmTimer, i);
-        t->proc = fwd(g, t->proc);
+    if (minor) {
+        for (guint i = 0; i < s->young->len; i++) {
+            TmProcEntry *e = table_find(s, g_array_index(s->young, int64_t, i));
+            if (e)
+                e->proc = fwd(g, e->proc);
+        }
+    } else {
+        /* in pid order when the numbers are dense enough: the copies of
+         * the descriptors are then laid out in spawn order, often the
+         * order in which they are visited (hash order would scatter them) */
+        int64_t lo = INT64_MAX, hi = INT64_MIN;
+        for (size_t i = 0; i < s->table_size; i++)
+            if (s->table[i].proc != 0) {
+                lo = MIN(lo, s->table[i].number);
+                hi = MAX(hi, s->table[i].number);
+            }
+        if (s->table_count > 0 && (uint64_t)(hi - lo) < 4 * (uint64_t)s->table_count + TABLE_MIN) {
+            for (int64_t k = lo; k <= hi; k++) {
+                TmProcEntry *e = table_find(s, k);
+                if (e)
+                    e->proc = fwd(g, e->proc);
+            }
+        } else {
+            for (size_t i = 0; i < s->table_size; i++)
+                if (s->table[i].proc != 0)
+                    s->table[i].proc = fwd(g, s->table[i].proc);
+        }
     }
-    GHashTableIter it;
-    gpointer key, val;
-    g_hash_table_iter_init(&it, s->table);
-    while (g_hash_table_iter_next(&it, &key, &val))
-        g_hash_table_iter_replace(&it, (gpointer)fwd(g, (TmValue)val));
+    g_array_set_size(s->young, 0);
 }
 
 /* ---- spawning ------------------------------------------------------------------- */
@@ -81,13 +186,11 @@ void tm_sched_forward(TmNode *n, TmValue (*fwd)(void *, TmValue), void *g, bool 
 TmValue tm_process_spawn(TmNode *n, TmValue thunk, TmValue name)
 {
     TmSched *s = &n->sched;
-    TmValue p = alloc_old(n, TM_T_PROCESS, TM_PROC_NSLOTS);
+    TmValue p = tm_alloc(n, TM_T_PROCESS, TM_PROC_NSLOTS);
     for (int i = 0; i < TM_PROC_NSLOTS; i++)
         TM_SLOT(p, i) = TM_FALSE;
     int64_t number = s->next_pid++;
-    TmValue pid = tm_heap_alloc_old(n, TM_T_PID, TM_PID_NSLOTS);
-    if (tm_is_young(s->self_node)) /* only before the first collection */
-        tm_heap_remember(n, pid);
+    TmValue pid = tm_alloc(n, TM_T_PID, TM_PID_NSLOTS);
     TM_SLOT(pid, TM_PID_NODE) = s->self_node;
     TM_SLOT(pid, TM_PID_NUMBER) = tm_fix((intptr_t)number);
     TM_SLOT(pid, TM_PID_PROCESS) = p;
@@ -104,16 +207,10 @@ TmValue tm_process_spawn(TmNode *n, TmValue thunk, TmValue name)
     TM_SLOT(p, TM_PROC_NAME) = name;
     TM_SLOT(p, TM_PROC_REDUCTIONS) = tm_fix(0);
     TM_SLOT(p, TM_PROC_MBOX_LEN) = tm_fix(0);
-    g_hash_table_insert(s->table, GSIZE_TO_POINTER((gsize)number), (gpointer)p);
+    table_insert(s, number, p);
+    g_array_append_val(s->young, number);
     s->live++;
     return p;
-}
-
-/* The live process of this node numbered `number`, or #f. */
-TmValue tm_process_lookup(TmNode *n, int64_t number)
-{
-    gpointer p = g_hash_table_lookup(n->sched.table, GSIZE_TO_POINTER((gsize)number));
-    return p ? (TmValue)p : TM_FALSE;
 }
 
 /* ---- the run queue ---------------------------------------------------------------- */
@@ -163,7 +260,8 @@ static bool timer_before(const TmTimer *a, const TmTimer *b)
 void tm_sched_add_timer(TmNode *n, TmValue proc, int64_t deadline)
 {
     GArray *h = n->sched.timers;
-    TmTimer t = {deadline, n->sched.timer_seq++, proc};
+    TmTimer t = {deadline, n->sched.timer_seq++,
+                 tm_fixval(TM_SLOT(TM_SLOT(proc, TM_PROC_PID), TM_PID_NUMBER))};
     g_array_append_val(h, t);
     for (guint i = h->len - 1; i > 0;) {
         guint parent = (i - 1) / 2;
@@ -206,7 +304,9 @@ int tm_sched_fire_timers(TmNode *n, int64_t now)
         TmTimer t = pop_timer(h);
         /* a stale timer (the process got its message) wakes it for a
          * re-check, which is harmless: the receive simply waits again */
-        wake(n, t.proc);
+        TmValue p = tm_process_lookup(n, t.number);
+        if (p != TM_FALSE)
+            wake(n, p);
         fired++;
     }
     return fired;
@@ -317,8 +417,7 @@ void tm_process_exit(TmNode *n, TmValue proc, TmValue reason, TmValue raised)
     TM_SLOT(proc, TM_PROC_TAIL) = TM_NIL;
     TM_SLOT(proc, TM_PROC_SIGNALS) = TM_NIL;
     TM_SLOT(proc, TM_PROC_MBOX_LEN) = tm_fix(0);
-    g_hash_table_remove(n->sched.table,
-                        GSIZE_TO_POINTER((gsize)tm_fixval(TM_SLOT(pid, TM_PID_NUMBER))));
+    table_remove(&n->sched, tm_fixval(TM_SLOT(pid, TM_PID_NUMBER)));
     n->sched.live--;
     if (reason == n->sym[TM_S_failure])
         report_failure(n, proc, raised);
@@ -677,9 +776,9 @@ TM_PRIM(p_process_info)
     return tm_list_from_array(n, G_N_ELEMENTS(items), items);
 }
 
-static gint compare_numbers(gconstpointer a, gconstpointer b)
+static gint compare_entries(gconstpointer a, gconstpointer b)
 {
-    gsize x = GPOINTER_TO_SIZE(*(const gpointer *)a), y = GPOINTER_TO_SIZE(*(const gpointer *)b);
+    int64_t x = ((const TmProcEntry *)a)->number, y = ((const TmProcEntry *)b)->number;
     return x < y ? -1 : x > y;
 }
 
@@ -687,19 +786,16 @@ static gint compare_numbers(gconstpointer a, gconstpointer b)
 TM_PRIM(p_process_list)
 {
     TM_UNUSED_ARGS;
-    GPtrArray *keys = g_ptr_array_new();
-    GHashTableIter it;
-    gpointer key;
-    g_hash_table_iter_init(&it, n->sched.table);
-    while (g_hash_table_iter_next(&it, &key, NULL))
-        g_ptr_array_add(keys, key);
-    g_ptr_array_sort(keys, compare_numbers);
+    TmSched *s = &n->sched;
+    GArray *live = g_array_sized_new(FALSE, FALSE, sizeof(TmProcEntry), (guint)s->table_count);
+    for (size_t i = 0; i < s->table_size; i++)
+        if (s->table[i].proc != 0)
+            g_array_append_val(live, s->table[i]);
+    g_array_sort(live, compare_entries);
     TmValue l = TM_NIL;
-    for (guint i = keys->len; i-- > 0;) {
-        TmValue p = (TmValue)g_hash_table_lookup(n->sched.table, keys->pdata[i]);
-        l = tm_cons(n, TM_SLOT(p, TM_PROC_PID), l);
-    }
-    g_ptr_array_free(keys, TRUE);
+    for (guint i = live->len; i-- > 0;)
+        l = tm_cons(n, TM_SLOT(g_array_index(live, TmProcEntry, i).proc, TM_PROC_PID), l);
+    g_array_free(live, TRUE);
     return l;
 }
 

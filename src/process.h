@@ -3,10 +3,11 @@
  * run queue.  The VM (vm.c) does the switching; this module keeps the
  * data and the rules.  See docs/internals/processes.md.
  *
- * A process descriptor is a heap object allocated directly in the old
- * generation, so a minor collection never moves it and only the processes
- * written since the last collection (the remembered set) are scanned:
- * idle processes cost nothing per minor collection.
+ * A process descriptor is an ordinary heap object, born young: a process
+ * that dies before the next collection costs the collector nothing.  The
+ * first collection it survives promotes it; after that a minor collection
+ * scans it only if it was written since the last one (the remembered
+ * set), so idle processes cost nothing per minor collection.
  */
 #ifndef TM_PROCESS_H
 #define TM_PROCESS_H
@@ -45,8 +46,9 @@ enum { TM_NODE_HOST, TM_NODE_PORT, TM_NODE_INCARNATION, TM_NODE_NSLOTS };
 
 void tm_sched_init(TmNode *n);
 void tm_sched_destroy(TmNode *n);
-/* The collector's view: forward the scheduler's references (major
- * collections move processes; minor ones never do). */
+/* The collector's view: forward the scheduler's references (the process
+ * table: in a minor collection only the entries of the processes spawned
+ * since the last collection, which are the only young ones). */
 void tm_sched_forward(TmNode *n, TmValue (*fwd)(void *, TmValue), void *g, bool minor);
 
 static inline bool tm_is_process(TmValue v) { return tm_has_type(v, TM_T_PROCESS); }
