@@ -206,7 +206,6 @@ TmValue tm_process_spawn(TmNode *n, TmValue thunk, TmValue name)
     TM_SLOT(p, TM_PROC_SIGNALS) = TM_NIL;
     TM_SLOT(p, TM_PROC_NAME) = name;
     TM_SLOT(p, TM_PROC_REDUCTIONS) = tm_fix(0);
-    TM_SLOT(p, TM_PROC_MBOX_LEN) = tm_fix(0);
     table_insert(s, number, p);
     g_array_append_val(s->young, number);
     s->live++;
@@ -322,17 +321,34 @@ int64_t tm_sched_next_deadline(TmNode *n)
 
 void tm_process_deliver(TmNode *n, TmValue p, TmValue msg)
 {
-    if (tm_process_state(p) == TM_PS_DEAD)
+    TmProcState state = tm_process_state(p);
+    if (state == TM_PS_DEAD)
         return;
-    TmValue cell = tm_cons(n, msg, TM_NIL);
+    TmValue cell = tm_alloc(n, TM_T_PAIR, 2);
+    TM_SLOT(cell, 0) = msg;
+    TM_SLOT(cell, 1) = TM_NIL;
     TmValue tail = TM_SLOT(p, TM_PROC_TAIL);
     if (tail == TM_NIL)
         tm_write(n, p, TM_PROC_HEAD, cell);
     else
         tm_write(n, tail, 1, cell);
     tm_write(n, p, TM_PROC_TAIL, cell);
-    TM_SLOT(p, TM_PROC_MBOX_LEN) = tm_fix(tm_fixval(TM_SLOT(p, TM_PROC_MBOX_LEN)) + 1);
-    wake(n, p);
+    if (state == TM_PS_WAITING)
+        tm_sched_enqueue(n, p);
+}
+
+bool tm_process_send(TmNode *n, const char *who, TmValue pid, TmValue msg)
+{
+    if (!tm_is_pid(pid)) {
+        tm_type_error(n, who, 1, "pid", pid);
+        return false;
+    }
+    TmValue p = tm_pid_process(pid);
+    if (p != TM_FALSE)
+        tm_process_deliver(n, p, msg);
+    /* a pid of another node: the transport is not there yet, and sending
+     * never fails (paper section 2.3) */
+    return true;
 }
 
 /* ---- exits, links and monitors ------------------------------------------------------ */
@@ -416,7 +432,6 @@ void tm_process_exit(TmNode *n, TmValue proc, TmValue reason, TmValue raised)
     TM_SLOT(proc, TM_PROC_HEAD) = TM_NIL;
     TM_SLOT(proc, TM_PROC_TAIL) = TM_NIL;
     TM_SLOT(proc, TM_PROC_SIGNALS) = TM_NIL;
-    TM_SLOT(proc, TM_PROC_MBOX_LEN) = tm_fix(0);
     table_remove(&n->sched, tm_fixval(TM_SLOT(pid, TM_PID_NUMBER)));
     n->sched.live--;
     if (reason == n->sym[TM_S_failure])
@@ -464,12 +479,11 @@ TmValue tm_process_remove(TmNode *n, TmValue p, TmValue prev)
         tm_write(n, p, TM_PROC_HEAD, next);
     else
         tm_write(n, prev, 1, next);
-    if (TM_SLOT(p, TM_PROC_TAIL) == cell)
+    if (next == TM_NIL) /* the cell was the tail */
         tm_write(n, p, TM_PROC_TAIL, prev == TM_FALSE ? TM_NIL : prev);
     if (TM_SLOT(p, TM_PROC_MARK_CELL) == cell)
         tm_write(n, p, TM_PROC_MARK_CELL, prev);
     TM_SLOT(p, TM_PROC_SCAN) = TM_FALSE;
-    TM_SLOT(p, TM_PROC_MBOX_LEN) = tm_fix(tm_fixval(TM_SLOT(p, TM_PROC_MBOX_LEN)) - 1);
     return tm_car(cell);
 }
 
@@ -533,19 +547,6 @@ TM_PRIM(p_spawn_key)
 
 TM_PRIM(p_self) { TM_UNUSED_ARGS; return TM_SLOT(CURRENT, TM_PROC_PID); }
 TM_PRIM(p_pidp) { TM_UNUSED_ARGS; return tm_bool(tm_is_pid(argv[0])); }
-
-TM_PRIM(p_send)
-{
-    TM_UNUSED_ARGS;
-    if (!get_pid(n, "!", 1, argv[0]))
-        return TM_EXC;
-    TmValue p = tm_pid_process(argv[0]);
-    if (tm_is_process(p))
-        tm_process_deliver(n, p, argv[1]);
-    /* a pid of another node: the transport is not there yet, and sending
-     * never fails (paper section 2.3) */
-    return TM_VOID;
-}
 
 TM_PRIM(p_make_tag)
 {
@@ -767,7 +768,7 @@ TM_PRIM(p_process_info)
         tm_cons(n, tm_intern(n, "pid"), argv[0]),
         tm_cons(n, tm_intern(n, "name"), TM_SLOT(p, TM_PROC_NAME)),
         tm_cons(n, tm_intern(n, "status"), tm_intern(n, state_names[tm_process_state(p)])),
-        tm_cons(n, tm_intern(n, "mailbox-length"), TM_SLOT(p, TM_PROC_MBOX_LEN)),
+        tm_cons(n, tm_intern(n, "mailbox-length"), tm_fix(tm_list_length(TM_SLOT(p, TM_PROC_HEAD)))),
         tm_cons(n, tm_intern(n, "links"), TM_SLOT(p, TM_PROC_LINKS)),
         tm_cons(n, tm_intern(n, "monitors"), TM_SLOT(p, TM_PROC_MONITORS)),
         tm_cons(n, tm_intern(n, "reductions"), TM_SLOT(p, TM_PROC_REDUCTIONS)),
@@ -806,8 +807,6 @@ const TmPrimDef tm_prims_process[] = {
     {"spawn", p_spawn_key, 1, -1, 0},
     {"self", p_self, 0, 0, 0},
     {"pid?", p_pidp, 1, 1, 0},
-    {"!", p_send, 2, 2, 0},
-    {"send", p_send, 2, 2, 0},
     {"make-tag", p_make_tag, 0, 0, 0},
     {"tag?", p_tagp, 1, 1, 0},
     {"%recv-reset", p_recv_reset, 0, 0, 0},

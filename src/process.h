@@ -32,7 +32,6 @@ enum {
     TM_PROC_SIGNALS,    /* exit signals to raise at the next retrieval */
     TM_PROC_NAME,       /* symbol or #f */
     TM_PROC_REDUCTIONS, /* fixnum */
-    TM_PROC_MBOX_LEN,   /* fixnum */
     TM_PROC_NSLOTS
 };
 
@@ -69,8 +68,11 @@ void tm_sched_enqueue(TmNode *n, TmValue proc);
 TmValue tm_sched_dequeue(TmNode *n);
 bool tm_sched_has_runnable(TmNode *n);
 
-/* Append msg to the mailbox of a local pid, waking it if it waits. */
+/* Append msg to the mailbox of a local process, waking it if it waits. */
 void tm_process_deliver(TmNode *n, TmValue proc, TmValue msg);
+/* (! pid msg): false after raising a type error naming who if pid is
+ * not a pid. */
+bool tm_process_send(TmNode *n, const char *who, TmValue pid, TmValue msg);
 
 /* Mark proc dead with reason (the symbol normal or terminated, or a
  * termite exception), notify its links and monitors, and report a failure

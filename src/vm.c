@@ -27,7 +27,7 @@
 #define SLICE 2000                 /* reductions per time slice */
 
 enum { SP_NONE, SP_APPLY, SP_CALLCC, SP_APPLY_VALUES, SP_ABORT, SP_EXIT,
-       SP_RECV, SP_RECV_UNTIL, SP_RECV_PEEK, SP_HALT, SP_TERMINATE };
+       SP_RECV, SP_RECV_UNTIL, SP_RECV_PEEK, SP_HALT, SP_TERMINATE, SP_SEND };
 
 /* The index of %recv-until in tm_prims_vm, which is registered first
  * (node.c), so it is also its index in the node's primitive table. */
@@ -53,6 +53,8 @@ const TmPrimDef tm_prims_vm[] = {
     {"%recv-peek", prim_never, 1, 1, SP_RECV_PEEK},
     {"halt!", prim_never, 0, 0, SP_HALT},
     {"terminate!", prim_never, 1, 1, SP_TERMINATE},
+    {"!", prim_never, 2, 2, SP_SEND},
+    {"send", prim_never, 2, 2, SP_SEND},
     {NULL, NULL, 0, 0, 0},
 };
 
@@ -632,6 +634,14 @@ special:
         tm_write(n, p, TM_PROC_STATE, tm_fix(TM_PS_WAITING));
         goto suspend;
     }
+    case SP_SEND:
+        /* (! pid msg): a primitive, but the most common one */
+        if (!tm_process_send(n, def->name, st[fp], st[fp + 1])) {
+            sp = fp + (size_t)argc;
+            goto raise_call;
+        }
+        acc = TM_VOID;
+        goto do_return;
     case SP_HALT:
         if (n->sched.current == owner)
             goto finish;
