@@ -213,7 +213,8 @@ static size_t spill(TmNode *n, size_t base, size_t h, size_t top)
         vm->underflow = newest;
     }
     size_t above = top - (h + HDR);
-    memmove(&st[base + HDR], &st[h + HDR], above * sizeof(TmValue));
+    if (above > 0 && h != base) /* often nothing to move: (?) has no arguments */
+        memmove(&st[base + HDR], &st[h + HDR], above * sizeof(TmValue));
     return base + HDR + above;
 }
 
