@@ -17,8 +17,7 @@
 
 ;;; ---- spawning ------------------------------------------------------------
 
-(define (spawn thunk #!key (name #f))
-  (%spawn thunk name))
+;; (spawn thunk #!key (name #f)) is a primitive (src/process.c).
 
 ;; The link is made before the new process can run: no window.
 (define (spawn-link thunk #!key (name #f))
@@ -45,10 +44,8 @@
 (define (%timeout-result default)
   (if (eq? default %no-default) (raise 'timeout) default))
 
-;; (? [timeout [default]]): the first message of the mailbox.
-(define (? #!optional (timeout #f) (default %no-default))
-  (let ((m (%recv-first (%deadline timeout))))
-    (if (eq? m %timeout) (%timeout-result default) m)))
+;; (? [timeout [default]]), the first message of the mailbox, is a
+;; primitive of the VM (src/vm.c): it is the most common receive.
 
 ;; (?? pred [timeout [default]]): the first message satisfying pred; the
 ;; others stay in the mailbox, in order.  The timeout is a deadline from

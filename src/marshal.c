@@ -1730,9 +1730,8 @@ static bool rd_ident(Dec *d, uint8_t lead, TmValue *out)
         return false;
     TmValue v = TM_FALSE;
     if (lead == W_PID && node == n->sched.self_node) {
-        int64_t key = num;
-        TmValue p = (TmValue)g_hash_table_lookup(n->sched.table, &key);
-        if (p)
+        TmValue p = tm_process_lookup(n, num);
+        if (p != TM_FALSE)
             v = TM_SLOT(p, TM_PROC_PID);
     }
     if (v == TM_FALSE) {

@@ -72,7 +72,11 @@ typedef struct TmSched {
     TmValue current;               /* the running process */
     GArray *timers;                /* TmTimer, a binary heap by deadline */
     uint64_t timer_seq;            /* ties broken by arrival: deterministic */
-    GHashTable *table;             /* pid number -> process (live ones) */
+    struct TmProcEntry *table;     /* pid number -> live process, see process.c */
+    size_t table_size, table_count;
+    int table_shift;               /* 64 - log2(table_size) */
+    GArray *young;                 /* int64 numbers of the processes spawned
+                                      since the last collection */
     int64_t next_pid, next_tag;
     TmValue self_node;             /* this node's identity */
     TmValue exc_type;              /* record type of termite exceptions */
@@ -83,7 +87,7 @@ typedef struct TmSched {
 typedef struct {
     int64_t deadline;
     uint64_t seq;
-    TmValue proc;
+    int64_t number;                /* of the process to wake, if it lives */
 } TmTimer;
 
 /* Well-known symbols, interned at node creation, roots of the collector. */
@@ -100,7 +104,9 @@ typedef struct {
     X(error, "error") X(read_error, "read-error") X(file_error, "file-error") \
     X(timeout, "timeout") X(include, "include") X(the_environment, "the-environment") \
     X(cons_stream, "cons-stream") X(define_values, "define-values")           \
-    X(case_lambda, "case-lambda") X(assert_, "assert") X(dot, ".")
+    X(case_lambda, "case-lambda") X(assert_, "assert") X(dot, ".")         \
+    X(normal, "normal") X(failure, "failure") X(terminated, "terminated")     \
+    X(DOWN, "DOWN")
 
 enum {
 #define X(c, s) TM_S_##c,

@@ -11,17 +11,6 @@
 #include "termite.h"
 #include "vm.h"
 
-/* ---- allocation in the old generation --------------------------------------- */
-
-/* Descriptors never move in a minor collection: they are allocated old
- * and remembered, since they start out pointing to young objects. */
-static TmValue alloc_old(TmNode *n, TmType t, size_t size)
-{
-    TmValue v = tm_heap_alloc_old(n, t, size);
-    tm_heap_remember(n, v);
-    return v;
-}
-
 int64_t tm_node_now_ns(TmNode *n) { return n->world->ops->monotonic_ns(n->world); }
 
 static TmValue make_node_identity(TmNode *n)
@@ -34,13 +23,105 @@ static TmValue make_node_identity(TmNode *n)
     return node;
 }
 
+/* ---- the process table: pid number -> live descriptor ------------------------- */
+
+/* Open addressing with linear probing and backward-shift deletion: no
+ * tombstones, so a million spawns and exits leave it as fast as it was.
+ * A power-of-two number of entries, at most half full; proc 0 (never a
+ * descriptor) marks a free entry. */
+typedef struct TmProcEntry {
+    int64_t number;
+    TmValue proc;
+} TmProcEntry;
+
+#define TABLE_MIN 64
+
+static size_t table_home(const TmSched *s, int64_t number)
+{
+    return (size_t)(((uint64_t)number * UINT64_C(0x9E3779B97F4A7C15)) >> s->table_shift);
+}
+
+static TmProcEntry *table_find(TmSched *s, int64_t number)
+{
+    size_t mask = s->table_size - 1;
+    for (size_t i = table_home(s, number);; i = (i + 1) & mask) {
+        TmProcEntry *e = &s->table[i];
+        if (e->proc == 0)
+            return NULL;
+        if (e->number == number)
+            return e;
+    }
+}
+
+static void table_put(TmSched *s, int64_t number, TmValue proc)
+{
+    size_t mask = s->table_size - 1, i = table_home(s, number);
+    while (s->table[i].proc != 0)
+        i = (i + 1) & mask;
+    s->table[i].number = number;
+    s->table[i].proc = proc;
+}
+
+static void table_resize(TmSched *s, size_t size)
+{
+    TmProcEntry *old = s->table;
+    size_t old_size = s->table_size;
+    s->table = g_new0(TmProcEntry, size);
+    s->table_size = size;
+    s->table_shift = 64 - __builtin_ctzll(size);
+    for (size_t i = 0; i < old_size; i++)
+        if (old[i].proc != 0)
+            table_put(s, old[i].number, old[i].proc);
+    g_free(old);
+}
+
+static void table_insert(TmSched *s, int64_t number, TmValue proc)
+{
+    if (2 * (s->table_count + 1) > s->table_size)
+        table_resize(s, 2 * s->table_size);
+    table_put(s, number, proc);
+    s->table_count++;
+}
+
+static void table_remove(TmSched *s, int64_t number)
+{
+    TmProcEntry *e = table_find(s, number);
+    if (!e)
+        return;
+    size_t mask = s->table_size - 1, hole = (size_t)(e - s->table);
+    /* close the hole: an entry further on moves into it unless its home
+     * lies cyclically in (hole, j], where it would not be found */
+    for (size_t j = (hole + 1) & mask; s->table[j].proc != 0; j = (j + 1) & mask) {
+        size_t home = table_home(s, s->table[j].number);
+        bool stays = hole <= j ? (hole < home && home <= j) : (hole < home || home <= j);
+        if (!stays) {
+            s->table[hole] = s->table[j];
+            hole = j;
+        }
+    }
+    s->table[hole].proc = 0;
+    s->table_count--;
+    if (s->table_size > TABLE_MIN && 8 * s->table_count < s->table_size)
+        table_resize(s, s->table_size / 2);
+}
+
+TmValue tm_process_lookup(TmNode *n, int64_t number)
+{
+    TmProcEntry *e = table_find(&n->sched, number);
+    return e ? e->proc : TM_FALSE;
+}
+
 void tm_sched_init(TmNode *n)
 {
     TmSched *s = &n->sched;
     s->runq_head = s->runq_tail = TM_FALSE;
     s->current = TM_FALSE;
     s->timers = g_array_new(FALSE, FALSE, sizeof(TmTimer));
-    s->table = g_hash_table_new(g_int64_hash, g_int64_equal);
+    s->table = NULL;
+    s->table_size = 0;
+    s->table_count = 0;
+    table_resize(s, TABLE_MIN);
+    s->young = g_array_new(FALSE, FALSE, sizeof(int64_t));
     s->next_pid = 0;
     s->next_tag = 0;
     s->self_node = make_node_identity(n);
@@ -48,20 +129,18 @@ void tm_sched_init(TmNode *n)
     s->timeout_marker = tm_make_uninterned_symbol(n, tm_string_from_utf8(n, "timeout", -1));
 }
 
-static void free_key(gpointer key, gpointer val, gpointer data)
-{
-    (void)val;
-    (void)data;
-    g_free(key);
-}
-
 void tm_sched_destroy(TmNode *n)
 {
     g_array_free(n->sched.timers, TRUE);
-    g_hash_table_foreach(n->sched.table, free_key, NULL);
-    g_hash_table_destroy(n->sched.table);
+    g_free(n->sched.table);
+    g_array_free(n->sched.young, TRUE);
 }
 
+/* Descriptors are born young, so a process that dies before the next
+ * collection costs the collector nothing.  The table holds every live
+ * one: a minor collection forwards the entries of the processes spawned
+ * since the previous collection (the older ones are old and stay put), a
+ * major collection all of them.  Timers name processes by number. */
 void tm_sched_forward(TmNode *n, TmValue (*fwd)(void *, TmValue), void *g, bool minor)
 {
     TmSched *s = &n->sched;
@@ -71,17 +150,35 @@ void tm_sched_forward(TmNode *n, TmValue (*fwd)(void *, TmValue), void *g, bool 
     s->current = fwd(g, s->current);
     s->runq_head = fwd(g, s->runq_head);
     s->runq_tail = fwd(g, s->runq_tail);
-    if (minor)
-        return; /* descriptors are old: nothing below moves */
-    for (guint i = 0; i < s->timers->len; i++) {
-        TmTimer *t = &g_array_index(s->timers, TmTimer, i);
-        t->proc = fwd(g, t->proc);
+    if (minor) {
+        for (guint i = 0; i < s->young->len; i++) {
+            TmProcEntry *e = table_find(s, g_array_index(s->young, int64_t, i));
+            if (e)
+                e->proc = fwd(g, e->proc);
+        }
+    } else {
+        /* in pid order when the numbers are dense enough: the copies of
+         * the descriptors are then laid out in spawn order, often the
+         * order in which they are visited (hash order would scatter them) */
+        int64_t lo = INT64_MAX, hi = INT64_MIN;
+        for (size_t i = 0; i < s->table_size; i++)
+            if (s->table[i].proc != 0) {
+                lo = MIN(lo, s->table[i].number);
+                hi = MAX(hi, s->table[i].number);
+            }
+        if (s->table_count > 0 && (uint64_t)(hi - lo) < 4 * (uint64_t)s->table_count + TABLE_MIN) {
+            for (int64_t k = lo; k <= hi; k++) {
+                TmProcEntry *e = table_find(s, k);
+                if (e)
+                    e->proc = fwd(g, e->proc);
+            }
+        } else {
+            for (size_t i = 0; i < s->table_size; i++)
+                if (s->table[i].proc != 0)
+                    s->table[i].proc = fwd(g, s->table[i].proc);
+        }
     }
-    GHashTableIter it;
-    gpointer key, val;
-    g_hash_table_iter_init(&it, s->table);
-    while (g_hash_table_iter_next(&it, &key, &val))
-        g_hash_table_iter_replace(&it, (gpointer)fwd(g, (TmValue)val));
+    g_array_set_size(s->young, 0);
 }
 
 /* ---- spawning ------------------------------------------------------------------- */
@@ -89,11 +186,11 @@ void tm_sched_forward(TmNode *n, TmValue (*fwd)(void *, TmValue), void *g, bool 
 TmValue tm_process_spawn(TmNode *n, TmValue thunk, TmValue name)
 {
     TmSched *s = &n->sched;
-    TmValue p = alloc_old(n, TM_T_PROCESS, TM_PROC_NSLOTS);
+    TmValue p = tm_alloc(n, TM_T_PROCESS, TM_PROC_NSLOTS);
     for (int i = 0; i < TM_PROC_NSLOTS; i++)
         TM_SLOT(p, i) = TM_FALSE;
     int64_t number = s->next_pid++;
-    TmValue pid = alloc_old(n, TM_T_PID, TM_PID_NSLOTS);
+    TmValue pid = tm_alloc(n, TM_T_PID, TM_PID_NSLOTS);
     TM_SLOT(pid, TM_PID_NODE) = s->self_node;
     TM_SLOT(pid, TM_PID_NUMBER) = tm_fix((intptr_t)number);
     TM_SLOT(pid, TM_PID_PROCESS) = p;
@@ -109,10 +206,8 @@ TmValue tm_process_spawn(TmNode *n, TmValue thunk, TmValue name)
     TM_SLOT(p, TM_PROC_SIGNALS) = TM_NIL;
     TM_SLOT(p, TM_PROC_NAME) = name;
     TM_SLOT(p, TM_PROC_REDUCTIONS) = tm_fix(0);
-    TM_SLOT(p, TM_PROC_MBOX_LEN) = tm_fix(0);
-    int64_t *key = g_new(int64_t, 1);
-    *key = number;
-    g_hash_table_insert(s->table, key, (gpointer)p);
+    table_insert(s, number, p);
+    g_array_append_val(s->young, number);
     s->live++;
     return p;
 }
@@ -164,7 +259,8 @@ static bool timer_before(const TmTimer *a, const TmTimer *b)
 void tm_sched_add_timer(TmNode *n, TmValue proc, int64_t deadline)
 {
     GArray *h = n->sched.timers;
-    TmTimer t = {deadline, n->sched.timer_seq++, proc};
+    TmTimer t = {deadline, n->sched.timer_seq++,
+                 tm_fixval(TM_SLOT(TM_SLOT(proc, TM_PROC_PID), TM_PID_NUMBER))};
     g_array_append_val(h, t);
     for (guint i = h->len - 1; i > 0;) {
         guint parent = (i - 1) / 2;
@@ -207,7 +303,9 @@ int tm_sched_fire_timers(TmNode *n, int64_t now)
         TmTimer t = pop_timer(h);
         /* a stale timer (the process got its message) wakes it for a
          * re-check, which is harmless: the receive simply waits again */
-        wake(n, t.proc);
+        TmValue p = tm_process_lookup(n, t.number);
+        if (p != TM_FALSE)
+            wake(n, p);
         fired++;
     }
     return fired;
@@ -223,17 +321,34 @@ int64_t tm_sched_next_deadline(TmNode *n)
 
 void tm_process_deliver(TmNode *n, TmValue p, TmValue msg)
 {
-    if (tm_process_state(p) == TM_PS_DEAD)
+    TmProcState state = tm_process_state(p);
+    if (state == TM_PS_DEAD)
         return;
-    TmValue cell = tm_cons(n, msg, TM_NIL);
+    TmValue cell = tm_alloc(n, TM_T_PAIR, 2);
+    TM_SLOT(cell, 0) = msg;
+    TM_SLOT(cell, 1) = TM_NIL;
     TmValue tail = TM_SLOT(p, TM_PROC_TAIL);
     if (tail == TM_NIL)
         tm_write(n, p, TM_PROC_HEAD, cell);
     else
         tm_write(n, tail, 1, cell);
     tm_write(n, p, TM_PROC_TAIL, cell);
-    TM_SLOT(p, TM_PROC_MBOX_LEN) = tm_fix(tm_fixval(TM_SLOT(p, TM_PROC_MBOX_LEN)) + 1);
-    wake(n, p);
+    if (state == TM_PS_WAITING)
+        tm_sched_enqueue(n, p);
+}
+
+bool tm_process_send(TmNode *n, const char *who, TmValue pid, TmValue msg)
+{
+    if (!tm_is_pid(pid)) {
+        tm_type_error(n, who, 1, "pid", pid);
+        return false;
+    }
+    TmValue p = tm_pid_process(pid);
+    if (p != TM_FALSE)
+        tm_process_deliver(n, p, msg);
+    /* a pid of another node: the transport is not there yet, and sending
+     * never fails (paper section 2.3) */
+    return true;
 }
 
 /* ---- exits, links and monitors ------------------------------------------------------ */
@@ -299,7 +414,7 @@ static void report_failure(TmNode *n, TmValue proc, TmValue raised)
 /* The message a monitor receives: (DOWN pid reason). */
 static TmValue down_message(TmNode *n, TmValue pid, TmValue reason)
 {
-    return tm_list3(n, tm_intern(n, "DOWN"), pid, reason);
+    return tm_list3(n, n->sym[TM_S_DOWN], pid, reason);
 }
 
 void tm_process_exit(TmNode *n, TmValue proc, TmValue reason, TmValue raised)
@@ -307,7 +422,7 @@ void tm_process_exit(TmNode *n, TmValue proc, TmValue reason, TmValue raised)
     if (tm_process_state(proc) == TM_PS_DEAD)
         return;
     TmValue pid = TM_SLOT(proc, TM_PROC_PID);
-    bool normal = reason == tm_intern(n, "normal");
+    bool normal = reason == n->sym[TM_S_normal];
     TmValue signal = normal ? reason : make_exit_signal(n, pid, reason, raised);
     tm_write(n, proc, TM_PROC_STATE, tm_fix(TM_PS_DEAD));
     tm_write(n, proc, TM_PROC_K, signal);
@@ -317,15 +432,9 @@ void tm_process_exit(TmNode *n, TmValue proc, TmValue reason, TmValue raised)
     TM_SLOT(proc, TM_PROC_HEAD) = TM_NIL;
     TM_SLOT(proc, TM_PROC_TAIL) = TM_NIL;
     TM_SLOT(proc, TM_PROC_SIGNALS) = TM_NIL;
-    TM_SLOT(proc, TM_PROC_MBOX_LEN) = tm_fix(0);
-    int64_t number = tm_fixval(TM_SLOT(pid, TM_PID_NUMBER));
-    gpointer key, val;
-    if (g_hash_table_lookup_extended(n->sched.table, &number, &key, &val)) {
-        g_hash_table_remove(n->sched.table, &number);
-        g_free(key);
-    }
+    table_remove(&n->sched, tm_fixval(TM_SLOT(pid, TM_PID_NUMBER)));
     n->sched.live--;
-    if (reason == tm_intern(n, "failure"))
+    if (reason == n->sym[TM_S_failure])
         report_failure(n, proc, raised);
     if (!normal)
         for (TmValue l = TM_SLOT(proc, TM_PROC_LINKS); tm_is_pair(l); l = tm_cdr(l)) {
@@ -370,12 +479,11 @@ TmValue tm_process_remove(TmNode *n, TmValue p, TmValue prev)
         tm_write(n, p, TM_PROC_HEAD, next);
     else
         tm_write(n, prev, 1, next);
-    if (TM_SLOT(p, TM_PROC_TAIL) == cell)
+    if (next == TM_NIL) /* the cell was the tail */
         tm_write(n, p, TM_PROC_TAIL, prev == TM_FALSE ? TM_NIL : prev);
     if (TM_SLOT(p, TM_PROC_MARK_CELL) == cell)
         tm_write(n, p, TM_PROC_MARK_CELL, prev);
     TM_SLOT(p, TM_PROC_SCAN) = TM_FALSE;
-    TM_SLOT(p, TM_PROC_MBOX_LEN) = tm_fix(tm_fixval(TM_SLOT(p, TM_PROC_MBOX_LEN)) - 1);
     return tm_car(cell);
 }
 
@@ -391,36 +499,54 @@ static bool get_pid(TmNode *n, const char *who, int argno, TmValue v)
     return false;
 }
 
-TM_PRIM(p_spawn)
+/* A new process from a spawn of the running one: it inherits the
+ * parameterizations, not the handlers or winders. */
+static TmValue spawn_child(TmNode *n, TmValue thunk, TmValue name)
 {
-    TM_UNUSED_ARGS;
-    TM_CHECK(n, tm_is_procedure(argv[0]), "spawn", 1, "procedure", argv[0]);
-    TmValue name = argc > 1 ? argv[1] : TM_FALSE;
-    TmValue p = tm_process_spawn(n, argv[0], name);
-    TmValue parent = CURRENT;
-    TmValue d = tm_make_vector(n, 3, TM_NIL);
-    if (tm_is_process(parent))
-        TM_SLOT(d, 2) = TM_SLOT(n->vm.dynenv, 2); /* parameterizations */
+    TmValue p = tm_process_spawn(n, thunk, name);
+    TmValue d = n->vm.dynenv;
+    if (!tm_is_process(CURRENT) || TM_SLOT(d, TM_DYN_HANDLERS) != TM_NIL ||
+        TM_SLOT(d, TM_DYN_WINDERS) != TM_NIL) {
+        TmValue params = tm_is_process(CURRENT) ? TM_SLOT(d, TM_DYN_PARAMS) : TM_NIL;
+        d = tm_make_vector(n, TM_DYN_NSLOTS, TM_NIL);
+        TM_SLOT(d, TM_DYN_PARAMS) = params;
+    } /* else the running dynamic environment is the child's: share it */
     tm_write(n, p, TM_PROC_DYNENV, d);
     tm_sched_enqueue(n, p);
     return TM_SLOT(p, TM_PROC_PID);
 }
 
-TM_PRIM(p_self) { TM_UNUSED_ARGS; return TM_SLOT(CURRENT, TM_PROC_PID); }
-TM_PRIM(p_pidp) { TM_UNUSED_ARGS; return tm_bool(tm_is_pid(argv[0])); }
-
-TM_PRIM(p_send)
+/* (%spawn thunk [name]) */
+TM_PRIM(p_spawn)
 {
     TM_UNUSED_ARGS;
-    if (!get_pid(n, "!", 1, argv[0]))
-        return TM_EXC;
-    TmValue p = tm_pid_process(argv[0]);
-    if (tm_is_process(p))
-        tm_process_deliver(n, p, argv[1]);
-    /* a pid of another node: the transport is not there yet, and sending
-     * never fails (paper section 2.3) */
-    return TM_VOID;
+    TM_CHECK(n, tm_is_procedure(argv[0]), "spawn", 1, "procedure", argv[0]);
+    return spawn_child(n, argv[0], argc > 1 ? argv[1] : TM_FALSE);
 }
+
+/* (spawn thunk [name: name]): the keyword argument parsed here rather
+ * than by a #!key procedure, since spawning is a hot path. */
+TM_PRIM(p_spawn_key)
+{
+    TM_UNUSED_ARGS;
+    TM_CHECK(n, tm_is_procedure(argv[0]), "spawn", 1, "procedure", argv[0]);
+    TmValue name = TM_DEFAULT;
+    for (int i = 1; i < argc; i += 2) {
+        if (!tm_is_keyword(argv[i]) || i + 1 >= argc)
+            return tm_error(n, "spawn", "bad keyword argument list",
+                            tm_cons(n, tm_list_from_array(n, (size_t)argc - 1, argv + 1),
+                                    TM_NIL));
+        if (argv[i] != tm_intern_keyword(n, "name"))
+            return tm_error(n, "spawn", "unknown keyword argument",
+                            tm_cons(n, argv[i], TM_NIL));
+        if (name == TM_DEFAULT)
+            name = argv[i + 1];
+    }
+    return spawn_child(n, argv[0], name == TM_DEFAULT ? TM_FALSE : name);
+}
+
+TM_PRIM(p_self) { TM_UNUSED_ARGS; return TM_SLOT(CURRENT, TM_PROC_PID); }
+TM_PRIM(p_pidp) { TM_UNUSED_ARGS; return tm_bool(tm_is_pid(argv[0])); }
 
 TM_PRIM(p_make_tag)
 {
@@ -486,21 +612,41 @@ TM_PRIM(p_recv_take)
     return tm_process_remove(n, p, TM_SLOT(p, TM_PROC_SCAN));
 }
 
+/* A receive's timeout t, in seconds: 0 when there is none (#f, absent, or
+ * more than 1e9 seconds: effectively forever), 1 with *ns set to it in
+ * nanoseconds, or -1 after raising a type error naming who. */
+int tm_receive_timeout(TmNode *n, const char *who, TmValue t, int64_t *ns)
+{
+    if (t == TM_FALSE || t == TM_DEFAULT)
+        return 0;
+    if (tm_is_fixnum(t) && tm_fixval(t) >= 0 && tm_fixval(t) <= 1000000000) {
+        *ns = tm_fixval(t) * (int64_t)1000000000;
+        return 1;
+    }
+    if (!tm_is_number(t)) {
+        tm_type_error(n, who, 1, "timeout in seconds", t);
+        return -1;
+    }
+    double secs = tm_num_to_double(t);
+    if (secs != secs || secs < 0) {
+        tm_type_error(n, who, 1, "non-negative timeout", t);
+        return -1;
+    }
+    if (secs > 1e9)
+        return 0;
+    *ns = (int64_t)(secs * 1e9);
+    return 1;
+}
+
 /* (%deadline timeout): #f for none, else monotonic nanoseconds. */
 TM_PRIM(p_deadline)
 {
     TM_UNUSED_ARGS;
-    TmValue t = argv[0];
-    if (t == TM_FALSE || t == TM_DEFAULT)
-        return TM_FALSE;
-    if (!tm_is_number(t))
-        return tm_type_error(n, "receive", 1, "timeout in seconds", t);
-    double secs = tm_num_to_double(t);
-    if (secs != secs || secs < 0)
-        return tm_type_error(n, "receive", 1, "non-negative timeout", t);
-    if (secs > 1e9) /* effectively forever */
-        return TM_FALSE;
-    return tm_fix(tm_node_now_ns(n) + (int64_t)(secs * 1e9));
+    int64_t ns;
+    int r = tm_receive_timeout(n, "receive", argv[0], &ns);
+    if (r < 0)
+        return TM_EXC;
+    return r == 0 ? TM_FALSE : tm_fix(tm_node_now_ns(n) + ns);
 }
 
 TM_PRIM(p_timeout_marker) { TM_UNUSED_ARGS; return n->sched.timeout_marker; }
@@ -622,7 +768,7 @@ TM_PRIM(p_process_info)
         tm_cons(n, tm_intern(n, "pid"), argv[0]),
         tm_cons(n, tm_intern(n, "name"), TM_SLOT(p, TM_PROC_NAME)),
         tm_cons(n, tm_intern(n, "status"), tm_intern(n, state_names[tm_process_state(p)])),
-        tm_cons(n, tm_intern(n, "mailbox-length"), TM_SLOT(p, TM_PROC_MBOX_LEN)),
+        tm_cons(n, tm_intern(n, "mailbox-length"), tm_fix(tm_list_length(TM_SLOT(p, TM_PROC_HEAD)))),
         tm_cons(n, tm_intern(n, "links"), TM_SLOT(p, TM_PROC_LINKS)),
         tm_cons(n, tm_intern(n, "monitors"), TM_SLOT(p, TM_PROC_MONITORS)),
         tm_cons(n, tm_intern(n, "reductions"), TM_SLOT(p, TM_PROC_REDUCTIONS)),
@@ -631,9 +777,9 @@ TM_PRIM(p_process_info)
     return tm_list_from_array(n, G_N_ELEMENTS(items), items);
 }
 
-static gint compare_numbers(gconstpointer a, gconstpointer b)
+static gint compare_entries(gconstpointer a, gconstpointer b)
 {
-    int64_t x = **(int64_t *const *)a, y = **(int64_t *const *)b;
+    int64_t x = ((const TmProcEntry *)a)->number, y = ((const TmProcEntry *)b)->number;
     return x < y ? -1 : x > y;
 }
 
@@ -641,19 +787,16 @@ static gint compare_numbers(gconstpointer a, gconstpointer b)
 TM_PRIM(p_process_list)
 {
     TM_UNUSED_ARGS;
-    GPtrArray *keys = g_ptr_array_new();
-    GHashTableIter it;
-    gpointer key;
-    g_hash_table_iter_init(&it, n->sched.table);
-    while (g_hash_table_iter_next(&it, &key, NULL))
-        g_ptr_array_add(keys, key);
-    g_ptr_array_sort(keys, compare_numbers);
+    TmSched *s = &n->sched;
+    GArray *live = g_array_sized_new(FALSE, FALSE, sizeof(TmProcEntry), (guint)s->table_count);
+    for (size_t i = 0; i < s->table_size; i++)
+        if (s->table[i].proc != 0)
+            g_array_append_val(live, s->table[i]);
+    g_array_sort(live, compare_entries);
     TmValue l = TM_NIL;
-    for (guint i = keys->len; i-- > 0;) {
-        TmValue p = (TmValue)g_hash_table_lookup(n->sched.table, keys->pdata[i]);
-        l = tm_cons(n, TM_SLOT(p, TM_PROC_PID), l);
-    }
-    g_ptr_array_free(keys, TRUE);
+    for (guint i = live->len; i-- > 0;)
+        l = tm_cons(n, TM_SLOT(g_array_index(live, TmProcEntry, i).proc, TM_PROC_PID), l);
+    g_array_free(live, TRUE);
     return l;
 }
 
@@ -661,10 +804,9 @@ TM_PRIM(p_process_count) { TM_UNUSED_ARGS; return tm_fix(n->sched.live); }
 
 const TmPrimDef tm_prims_process[] = {
     {"%spawn", p_spawn, 1, 2, 0},
+    {"spawn", p_spawn_key, 1, -1, 0},
     {"self", p_self, 0, 0, 0},
     {"pid?", p_pidp, 1, 1, 0},
-    {"!", p_send, 2, 2, 0},
-    {"send", p_send, 2, 2, 0},
     {"make-tag", p_make_tag, 0, 0, 0},
     {"tag?", p_tagp, 1, 1, 0},
     {"%recv-reset", p_recv_reset, 0, 0, 0},

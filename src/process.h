@@ -3,10 +3,11 @@
  * run queue.  The VM (vm.c) does the switching; this module keeps the
  * data and the rules.  See docs/internals/processes.md.
  *
- * A process descriptor is a heap object allocated directly in the old
- * generation, so a minor collection never moves it and only the processes
- * written since the last collection (the remembered set) are scanned:
- * idle processes cost nothing per minor collection.
+ * A process descriptor is an ordinary heap object, born young: a process
+ * that dies before the next collection costs the collector nothing.  The
+ * first collection it survives promotes it; after that a minor collection
+ * scans it only if it was written since the last one (the remembered
+ * set), so idle processes cost nothing per minor collection.
  */
 #ifndef TM_PROCESS_H
 #define TM_PROCESS_H
@@ -31,7 +32,6 @@ enum {
     TM_PROC_SIGNALS,    /* exit signals to raise at the next retrieval */
     TM_PROC_NAME,       /* symbol or #f */
     TM_PROC_REDUCTIONS, /* fixnum */
-    TM_PROC_MBOX_LEN,   /* fixnum */
     TM_PROC_NSLOTS
 };
 
@@ -45,8 +45,9 @@ enum { TM_NODE_HOST, TM_NODE_PORT, TM_NODE_INCARNATION, TM_NODE_NSLOTS };
 
 void tm_sched_init(TmNode *n);
 void tm_sched_destroy(TmNode *n);
-/* The collector's view: forward the scheduler's references (major
- * collections move processes; minor ones never do). */
+/* The collector's view: forward the scheduler's references (the process
+ * table: in a minor collection only the entries of the processes spawned
+ * since the last collection, which are the only young ones). */
 void tm_sched_forward(TmNode *n, TmValue (*fwd)(void *, TmValue), void *g, bool minor);
 
 static inline bool tm_is_process(TmValue v) { return tm_has_type(v, TM_T_PROCESS); }
@@ -60,13 +61,18 @@ static inline TmValue tm_pid_process(TmValue pid) { return TM_SLOT(pid, TM_PID_P
 
 /* A new process that will apply thunk to no arguments. */
 TmValue tm_process_spawn(TmNode *n, TmValue thunk, TmValue name);
+/* The live process of this node numbered `number`, or #f. */
+TmValue tm_process_lookup(TmNode *n, int64_t number);
 void tm_sched_enqueue(TmNode *n, TmValue proc);
 /* The next runnable process, removed from the queue, or #f. */
 TmValue tm_sched_dequeue(TmNode *n);
 bool tm_sched_has_runnable(TmNode *n);
 
-/* Append msg to the mailbox of a local pid, waking it if it waits. */
+/* Append msg to the mailbox of a local process, waking it if it waits. */
 void tm_process_deliver(TmNode *n, TmValue proc, TmValue msg);
+/* (! pid msg): false after raising a type error naming who if pid is
+ * not a pid. */
+bool tm_process_send(TmNode *n, const char *who, TmValue pid, TmValue msg);
 
 /* Mark proc dead with reason (the symbol normal or terminated, or a
  * termite exception), notify its links and monitors, and report a failure
@@ -81,6 +87,11 @@ int tm_sched_fire_timers(TmNode *n, int64_t now);
 int64_t tm_sched_next_deadline(TmNode *n);
 
 int64_t tm_node_now_ns(TmNode *n);
+
+/* A receive's timeout t, in seconds: 0 when there is none (#f, absent, or
+ * more than 1e9 seconds), 1 with *ns set to it in nanoseconds, or -1
+ * after raising a type error naming who. */
+int tm_receive_timeout(TmNode *n, const char *who, TmValue t, int64_t *ns);
 
 TmValue tm_process_pop_signal(TmNode *n, TmValue p);
 TmValue tm_process_scan_cell(TmValue p);

@@ -27,7 +27,11 @@
 #define SLICE 2000                 /* reductions per time slice */
 
 enum { SP_NONE, SP_APPLY, SP_CALLCC, SP_APPLY_VALUES, SP_ABORT, SP_EXIT,
-       SP_RECV_FIRST, SP_RECV_PEEK, SP_HALT, SP_TERMINATE };
+       SP_RECV, SP_RECV_UNTIL, SP_RECV_PEEK, SP_HALT, SP_TERMINATE, SP_SEND };
+
+/* The index of %recv-until in tm_prims_vm, which is registered first
+ * (node.c), so it is also its index in the node's primitive table. */
+enum { PRIM_RECV_UNTIL = 6 };
 
 static TmValue prim_never(TmNode *n, int argc, TmValue *argv)
 {
@@ -44,16 +48,20 @@ const TmPrimDef tm_prims_vm[] = {
     {"%abort", prim_never, 1, 1, SP_ABORT},
     {"%exit", prim_never, 0, 1, SP_EXIT},
 
-    {"%recv-first", prim_never, 1, 1, SP_RECV_FIRST},
+    {"?", prim_never, 0, 2, SP_RECV},
+    {"%recv-until", prim_never, 1, 2, SP_RECV_UNTIL},
     {"%recv-peek", prim_never, 1, 1, SP_RECV_PEEK},
     {"halt!", prim_never, 0, 0, SP_HALT},
     {"terminate!", prim_never, 1, 1, SP_TERMINATE},
+    {"!", prim_never, 2, 2, SP_SEND},
+    {"send", prim_never, 2, 2, SP_SEND},
     {NULL, NULL, 0, 0, 0},
 };
 
 void tm_vm_init(TmNode *n)
 {
     TmVM *vm = &n->vm;
+    g_assert(tm_prims_vm[PRIM_RECV_UNTIL].special == SP_RECV_UNTIL);
     memset(vm, 0, sizeof *vm);
     vm->stack_size = STACK_WORDS;
     vm->stack = g_new0(TmValue, vm->stack_size);
@@ -222,30 +230,34 @@ void tm_vm_backtrace(TmNode *n, GString *out, int max_frames)
 /* Move every activation below the call whose header is at h into heap
  * frames (the newest becomes vm.underflow), then slide the words above
  * the header, [h + HDR, top), down to just above the bottom header.
- * Returns the new top. */
+ * Returns the new top.  The frames are made newest first, each one's
+ * parent slot filled when the next older one exists: no scratch memory,
+ * and nothing can collect before the chain is complete. */
 static size_t spill(TmNode *n, size_t base, size_t h, size_t top)
 {
     TmVM *vm = &n->vm;
     TmValue *st = vm->stack;
-    GArray *hs = g_array_new(FALSE, FALSE, sizeof(size_t));
-    for (size_t k = h; st[k] != MARK; k = k - TM_HDR_DIST_WORDS(st[k]) - HDR)
-        g_array_append_val(hs, k);
-    TmValue chain = vm->underflow;
-    for (guint i = hs->len; i-- > 0;) {
-        size_t hi = g_array_index(hs, size_t, i);
-        size_t fpi = hi - TM_HDR_DIST_WORDS(st[hi]);
-        size_t nslots = hi - fpi;
+    TmValue newest = TM_FALSE, prev = TM_FALSE;
+    for (size_t k = h; st[k] != MARK; k = k - TM_HDR_DIST_WORDS(st[k]) - HDR) {
+        size_t fpi = k - TM_HDR_DIST_WORDS(st[k]);
+        size_t nslots = k - fpi;
         TmValue f = tm_alloc(n, TM_T_FRAME, TM_FRAME_SLOTS + nslots);
-        TM_SLOT(f, TM_FRAME_PARENT) = chain;
-        TM_SLOT(f, TM_FRAME_CLOSURE) = st[hi + 2];
-        TM_SLOT(f, TM_FRAME_PC) = tm_fix((intptr_t)TM_HDR_PC_INSNS(st[hi + 1]));
+        TM_SLOT(f, TM_FRAME_CLOSURE) = st[k + 2];
+        TM_SLOT(f, TM_FRAME_PC) = tm_fix((intptr_t)TM_HDR_PC_INSNS(st[k + 1]));
         memcpy(&TM_SLOT(f, TM_FRAME_SLOTS), &st[fpi], nslots * sizeof(TmValue));
-        chain = f;
+        if (prev == TM_FALSE)
+            newest = f;
+        else
+            TM_SLOT(prev, TM_FRAME_PARENT) = f;
+        prev = f;
     }
-    g_array_free(hs, TRUE);
-    vm->underflow = chain;
+    if (prev != TM_FALSE) {
+        TM_SLOT(prev, TM_FRAME_PARENT) = vm->underflow;
+        vm->underflow = newest;
+    }
     size_t above = top - (h + HDR);
-    memmove(&st[base + HDR], &st[h + HDR], above * sizeof(TmValue));
+    if (above > 0 && h != base) /* often nothing to move: (?) has no arguments */
+        memmove(&st[base + HDR], &st[h + HDR], above * sizeof(TmValue));
     return base + HDR + above;
 }
 
@@ -611,12 +623,69 @@ special:
         acc = f;
         goto apply;
     }
-    case SP_RECV_FIRST:
+    case SP_RECV:
+    case SP_RECV_UNTIL: {
+        /* (? [timeout [default]]) takes the first message, after raising
+         * a pending exit signal.  With no message it returns the default
+         * or raises the symbol timeout once the timeout is over, and
+         * blocks otherwise: the process is resumed by applying acc to the
+         * arguments again, so a timed wait becomes (%recv-until deadline
+         * [default]) and waking up does not restart the timeout. */
+        TmValue p = n->sched.current;
+        TmValue deadline = TM_FALSE;
+        int64_t ns = 0;
+        sp = fp + (size_t)argc;
+        if (def->special == SP_RECV_UNTIL) {
+            deadline = fp[0];
+            if (deadline != TM_FALSE && !tm_is_fixnum(deadline)) {
+                tm_type_error(n, def->name, 1, "deadline", deadline);
+                goto raise_call;
+            }
+        } else if (argc > 0) {
+            int r = tm_receive_timeout(n, def->name, fp[0], &ns);
+            if (r < 0)
+                goto raise_call;
+            if (r > 0)
+                deadline = TM_TRUE; /* now + ns, computed if it is needed */
+        }
+        if (G_UNLIKELY(TM_SLOT(p, TM_PROC_SIGNALS) != TM_NIL)) {
+            vm->pending = tm_process_pop_signal(n, p);
+            goto raise_call;
+        }
+        if (G_LIKELY(TM_SLOT(p, TM_PROC_HEAD) != TM_NIL)) {
+            acc = tm_process_remove(n, p, TM_FALSE);
+            goto do_return;
+        }
+        if (deadline != TM_FALSE) {
+            int64_t now = tm_node_now_ns(n);
+            if (deadline == TM_TRUE)
+                deadline = tm_fix(now + ns);
+            if (now >= tm_fixval(deadline)) {
+                acc = argc > 1 ? fp[1] : TM_DEFAULT;
+                if (acc != TM_DEFAULT)
+                    goto do_return;
+                vm->pending = n->sym[TM_S_timeout];
+                goto raise_call;
+            }
+        }
+        if (!may_switch) {
+            tm_errorf(n, NULL, "cannot wait for a message while expanding a macro");
+            goto raise_call;
+        }
+        if (deadline != TM_FALSE) {
+            tm_sched_add_timer(n, p, tm_fixval(deadline));
+            fp[0] = deadline;
+            acc = TM_SLOT(n->prim_vector, PRIM_RECV_UNTIL);
+        }
+        tm_write(n, p, TM_PROC_STATE, tm_fix(TM_PS_WAITING));
+        goto suspend;
+    }
     case SP_RECV_PEEK: {
-        /* (%recv-first deadline) takes the first message; (%recv-peek
-         * deadline) looks at the one the selective scan is at.  Both
-         * raise a pending exit signal first, and block when there is no
-         * message: the call is made again when the process wakes. */
+        /* (%recv-peek deadline) looks at the message the selective scan
+         * is at, after raising a pending exit signal; with none it
+         * returns the timeout marker once the deadline is past, and
+         * blocks otherwise: the call is made again when the process
+         * wakes. */
         TmValue p = n->sched.current;
         TmValue sig = tm_process_pop_signal(n, p);
         if (sig != TM_FALSE) {
@@ -624,11 +693,9 @@ special:
             sp = fp + (size_t)argc;
             goto raise_call;
         }
-        TmValue cell = def->special == SP_RECV_FIRST ? TM_SLOT(p, TM_PROC_HEAD)
-                                                     : tm_process_scan_cell(p);
+        TmValue cell = tm_process_scan_cell(p);
         if (cell != TM_NIL) {
-            acc = def->special == SP_RECV_FIRST ? tm_process_remove(n, p, TM_FALSE)
-                                                : tm_car(cell);
+            acc = tm_car(cell);
             goto do_return;
         }
         TmValue deadline = fp[0];
@@ -646,10 +713,18 @@ special:
         tm_write(n, p, TM_PROC_STATE, tm_fix(TM_PS_WAITING));
         goto suspend;
     }
+    case SP_SEND:
+        /* (! pid msg): a primitive, but the most common one */
+        if (!tm_process_send(n, def->name, fp[0], fp[1])) {
+            sp = fp + (size_t)argc;
+            goto raise_call;
+        }
+        acc = TM_VOID;
+        goto do_return;
     case SP_HALT:
         if (n->sched.current == owner)
             goto finish;
-        tm_process_exit(n, n->sched.current, tm_intern(n, "normal"), TM_FALSE);
+        tm_process_exit(n, n->sched.current, n->sym[TM_S_normal], TM_FALSE);
         goto schedule;
     case SP_TERMINATE: {
         TmValue target = fp[0];
@@ -660,7 +735,7 @@ special:
         }
         TmValue p = tm_pid_process(target);
         if (tm_is_process(p))
-            tm_process_exit(n, p, tm_intern(n, "terminated"), TM_FALSE);
+            tm_process_exit(n, p, n->sym[TM_S_terminated], TM_FALSE);
         if (p == n->sched.current) {
             if (p == owner)
                 goto escape;
@@ -673,7 +748,7 @@ special:
         if (n->sched.current != owner) {
             /* an uncaught exception kills a process, not the node */
             TmValue p = n->sched.current;
-            tm_process_exit(n, p, tm_intern(n, "failure"), fp[0]);
+            tm_process_exit(n, p, n->sym[TM_S_failure], fp[0]);
             goto schedule;
         }
         /* an uncaught exception: record the backtrace while the frames
@@ -715,7 +790,7 @@ underflow:
      * the newest heap frame, or finish the run */
     if (vm->underflow == TM_FALSE) {
         if (n->sched.current != owner) {
-            tm_process_exit(n, n->sched.current, tm_intern(n, "normal"), TM_FALSE);
+            tm_process_exit(n, n->sched.current, n->sym[TM_S_normal], TM_FALSE);
             goto schedule;
         }
     finish:
