@@ -129,6 +129,7 @@ TmNode *tm_node_new(TmWorld *world)
     n->marshal = TM_FALSE;
     n->prim_vector = TM_FALSE;
     n->lib_dir = TM_LIB_DIR;
+    n->born_ns = n->world->ops->monotonic_ns(n->world);
     tm_vm_init(n);
     tm_sched_init(n);
     /* the process that runs the program or the REPL */

@@ -4,6 +4,8 @@
  */
 #include "process.h"
 
+#include "trace.h"
+
 #include "heap.h"
 #include "num.h"
 #include "prims.h"
@@ -209,6 +211,15 @@ TmValue tm_process_spawn(TmNode *n, TmValue thunk, TmValue name)
     table_insert(s, number, p);
     g_array_append_val(s->young, number);
     s->live++;
+    TmTrace t;
+    if (tm_trace_begin(n, &t, "spawn")) {
+        tm_trace_pid(&t, "pid", pid);
+        tm_trace_pid(&t, "parent", tm_is_process(s->current) ? TM_SLOT(s->current, TM_PROC_PID)
+                                                             : TM_FALSE);
+        if (tm_is_symbol(name))
+            tm_trace_str(&t, "name", tm_symbol_cname(n, name));
+        tm_trace_end(&t);
+    }
     return p;
 }
 
@@ -324,6 +335,12 @@ void tm_process_deliver(TmNode *n, TmValue p, TmValue msg)
     TmProcState state = tm_process_state(p);
     if (state == TM_PS_DEAD)
         return;
+    TmTrace t;
+    if (tm_trace_begin(n, &t, "deliver")) {
+        tm_trace_pid(&t, "to", TM_SLOT(p, TM_PROC_PID));
+        tm_trace_value(&t, "msg", msg);
+        tm_trace_end(&t);
+    }
     TmValue cell = tm_alloc(n, TM_T_PAIR, 2);
     TM_SLOT(cell, 0) = msg;
     TM_SLOT(cell, 1) = TM_NIL;
@@ -342,6 +359,14 @@ bool tm_process_send(TmNode *n, const char *who, TmValue pid, TmValue msg)
     if (!tm_is_pid(pid)) {
         tm_type_error(n, who, 1, "pid", pid);
         return false;
+    }
+    TmTrace t;
+    if (tm_trace_begin(n, &t, "send")) {
+        TmValue cur = n->sched.current;
+        tm_trace_pid(&t, "from", tm_is_process(cur) ? TM_SLOT(cur, TM_PROC_PID) : TM_FALSE);
+        tm_trace_pid(&t, "to", pid);
+        tm_trace_value(&t, "msg", msg);
+        tm_trace_end(&t);
     }
     TmValue p = tm_pid_process(pid);
     if (p != TM_FALSE)
@@ -370,6 +395,13 @@ static void signal_process(TmNode *n, TmValue target, TmValue signal)
 {
     if (tm_process_state(target) == TM_PS_DEAD)
         return;
+    TmTrace t;
+    if (tm_trace_begin(n, &t, "signal")) {
+        tm_trace_pid(&t, "from", TM_SLOT(signal, 1));
+        tm_trace_pid(&t, "to", TM_SLOT(target, TM_PROC_PID));
+        tm_trace_value(&t, "reason", TM_SLOT(signal, 2));
+        tm_trace_end(&t);
+    }
     TmValue l = TM_SLOT(target, TM_PROC_SIGNALS);
     TmValue cell = tm_cons(n, signal, TM_NIL);
     if (l == TM_NIL) {
@@ -434,6 +466,14 @@ void tm_process_exit(TmNode *n, TmValue proc, TmValue reason, TmValue raised)
     TM_SLOT(proc, TM_PROC_SIGNALS) = TM_NIL;
     table_remove(&n->sched, tm_fixval(TM_SLOT(pid, TM_PID_NUMBER)));
     n->sched.live--;
+    TmTrace t;
+    if (tm_trace_begin(n, &t, "exit")) {
+        tm_trace_pid(&t, "pid", pid);
+        tm_trace_value(&t, "reason", reason);
+        if (!normal && raised != TM_FALSE)
+            tm_trace_value(&t, "value", raised);
+        tm_trace_end(&t);
+    }
     if (reason == n->sym[TM_S_failure])
         report_failure(n, proc, raised);
     if (!normal)
@@ -484,6 +524,12 @@ TmValue tm_process_remove(TmNode *n, TmValue p, TmValue prev)
     if (TM_SLOT(p, TM_PROC_MARK_CELL) == cell)
         tm_write(n, p, TM_PROC_MARK_CELL, prev);
     TM_SLOT(p, TM_PROC_SCAN) = TM_FALSE;
+    TmTrace t;
+    if (tm_trace_begin(n, &t, "receive")) {
+        tm_trace_pid(&t, "pid", TM_SLOT(p, TM_PROC_PID));
+        tm_trace_value(&t, "msg", tm_car(cell));
+        tm_trace_end(&t);
+    }
     return tm_car(cell);
 }
 
@@ -661,6 +707,17 @@ TM_PRIM(p_pid_node)
     return TM_SLOT(argv[0], TM_PID_NODE);
 }
 
+static void trace_link(TmNode *n, TmValue from, TmValue to, const char *kind)
+{
+    TmTrace t;
+    if (tm_trace_begin(n, &t, "link")) {
+        tm_trace_pid(&t, "from", from);
+        tm_trace_pid(&t, "to", to);
+        tm_trace_str(&t, "kind", kind);
+        tm_trace_end(&t);
+    }
+}
+
 static TmValue add_link(TmNode *n, TmValue from_proc, TmValue to_pid)
 {
     TmValue links = TM_SLOT(from_proc, TM_PROC_LINKS);
@@ -668,6 +725,7 @@ static TmValue add_link(TmNode *n, TmValue from_proc, TmValue to_pid)
         if (tm_car(l) == to_pid)
             return TM_VOID;
     tm_write(n, from_proc, TM_PROC_LINKS, tm_cons(n, to_pid, links));
+    trace_link(n, TM_SLOT(from_proc, TM_PROC_PID), to_pid, "link");
     return TM_VOID;
 }
 
@@ -738,6 +796,7 @@ TM_PRIM(p_monitor)
         return TM_VOID;
     }
     tm_write(n, target, TM_PROC_MONITORS, tm_cons(n, self, TM_SLOT(target, TM_PROC_MONITORS)));
+    trace_link(n, argv[0], self, "monitor");
     return TM_VOID;
 }
 

@@ -57,7 +57,7 @@ bool tm_trace_begin_slow(TmNode *n, TmTrace *t, const char *ev)
     t->n = n;
     t->line = g_string_sized_new(128);
     g_string_append_printf(t->line, "{\"seq\":%" G_GUINT64_FORMAT ",\"t\":%" G_GINT64_FORMAT
-                           ",\"node\":", n->trace_seq++, tm_node_now_ns(n));
+                           ",\"node\":", n->trace_seq++, tm_node_now_ns(n) - n->born_ns);
     append_node_name(t->line, n->sched.self_node);
     key(t, "ev");
     append_json_string(t->line, ev, -1);
