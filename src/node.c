@@ -299,6 +299,19 @@ static TmEvalStatus unwind_after_error(TmNode *n, TmValue saved)
     return st;
 }
 
+/* After an entry that ended the main process (terminate! of itself, or of
+ * it by another process), the next entry runs in a new main process, as
+ * a new shell does. */
+static void revive_main(TmNode *n)
+{
+    TmValue main_proc = n->sched.current;
+    if (tm_is_process(main_proc) && tm_process_state(main_proc) != TM_PS_DEAD)
+        return;
+    main_proc = tm_process_spawn(n, TM_FALSE, tm_intern(n, "main"));
+    tm_write(n, main_proc, TM_PROC_STATE, tm_fix(TM_PS_RUNNING));
+    n->sched.current = main_proc;
+}
+
 TmEvalStatus tm_node_eval_string(TmNode *n, const char *text, const char *name,
                                  TmValue *result)
 {
@@ -318,7 +331,10 @@ TmEvalStatus tm_node_eval_string(TmNode *n, const char *text, const char *name,
         return TM_EVAL_INCOMPLETE;
     }
     TmEvalStatus st = escape_status(n);
-    return st == TM_EVAL_ERROR ? unwind_after_error(n, dynenv) : st;
+    if (st == TM_EVAL_ERROR)
+        st = unwind_after_error(n, dynenv);
+    revive_main(n);
+    return st;
 }
 
 /* ---- the main program waiting: background processes and interrupts ----- */

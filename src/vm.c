@@ -737,8 +737,11 @@ special:
         if (tm_is_process(p))
             tm_process_exit(n, p, n->sym[TM_S_terminated], TM_FALSE);
         if (p == n->sched.current) {
-            if (p == owner)
+            if (p == owner) {
+                tm_error(n, NULL, "the main process was terminated",
+                         tm_cons(n, target, TM_NIL));
                 goto escape;
+            }
             goto schedule;
         }
         acc = TM_VOID;

@@ -292,6 +292,23 @@ def test_piped_repl_continues_after_an_error():
     assert "car" in r.stderr
 
 
+def test_piped_repl_goes_on_in_a_new_main_process_after_terminate():
+    # the terminated main process (pid 0) is replaced by a new one, which
+    # gets the next pid and can send to itself and receive
+    r = termite(stdin="(terminate! (self))\n(self)\n(! (self) 'x)\n(? 1 'none)\n")
+    assert r.returncode == 0
+    assert r.stdout == "#<pid 2>\nx\n"
+    assert "the main process was terminated #<pid 0>" in r.stderr
+
+
+def test_program_ends_when_its_main_process_is_terminated(tmp_path):
+    prog = tmp_path / "t.scm"
+    prog.write_text("(display 1)\n(terminate! (self))\n(display 2)\n")
+    r = termite(str(prog))
+    assert (r.returncode, r.stdout) == (70, "1")
+    assert "the main process was terminated" in r.stderr
+
+
 def test_piped_repl_output_order():
     r = termite(stdin='(display "hi")\n(+ 1 2)\n')
     assert (r.returncode, r.stdout) == (0, "hi3\n")
