@@ -1,10 +1,10 @@
-;;; demo.scm -- a tour of Termite Scheme's core language.
+;;; demo.scm -- a tour of Termite Scheme: the core language, then processes.
 ;;;
 ;;;   build/termite examples/demo.scm
 ;;;
 ;;; Termite is Scheme without mutation: no set!, set-car!, vector-set! or
-;;; string-set!.  State lives in processes (paper, section 4.6); the
-;;; processes themselves (spawn, !, ?) are not part of this demo yet.
+;;; string-set!.  State lives in processes (paper, section 4.6), which the
+;;; second half of the demo shows.
 
 (define (heading title)
   (newline)
@@ -171,3 +171,72 @@
   (string-append greeting ", " name punct))
 (show "(greet \"world\")" (greet "world"))
 (show "(greet \"you\" \"hi\" punct: \"?\")" (greet "you" "hi" punct: "?"))
+
+;;; ---- Processes (paper, sections 2-5) ------------------------------------
+
+;;; A process is cheap: spawn a ring of ten thousand, each forwarding a
+;;; token to the next; the token goes round the ring three times.
+(heading "Processes: a ring of 10000")
+(define (ring-node next)
+  (lambda ()
+    (let loop ()
+      (let ((token (?)))
+        (! next (+ token 1))
+        (loop)))))
+(define (make-ring size last)
+  (let loop ((i 0) (next last))
+    (if (= i size) next (loop (+ i 1) (spawn (ring-node next))))))
+(define first-node (make-ring 10000 (self)))
+(show "token after 3 laps"
+      (let lap ((k 0) (token 0))
+        (if (= k 3) token (begin (! first-node token) (lap (+ k 1) (?))))))
+
+;;; The pong server of section 4.1, and a remote procedure call with a
+;;; tag (section 4.5): !? sends (self tag msg) and waits for (tag reply).
+(heading "Processes: messages")
+(define pong-server
+  (spawn (lambda ()
+           (let loop ()
+             (recv
+              ((from tag ('ping n)) (! from (list tag (list 'pong n))))
+              ((from tag ('add a b)) (! from (list tag (+ a b)))))
+             (loop)))
+         name: 'pong))
+(show "(!? pong-server '(ping 1))" (!? pong-server '(ping 1)))
+(show "(!? pong-server '(add 20 22))" (!? pong-server '(add 20 22)))
+(show "(!? (spawn (lambda () #f)) 'hello 0.1 'no-answer)"
+      (!? (spawn (lambda () #f)) 'hello 0.1 'no-answer))
+
+;;; Selective receive leaves the other messages in order (section 4.2).
+(! (self) 'first) (! (self) 'important) (! (self) 'second)
+(show "(?? (lambda (m) (eq? m 'important)))" (?? (lambda (m) (eq? m 'important))))
+(show "then (? 0) (? 0)" (list (? 0) (? 0)))
+
+;;; Links (section 3.3): a linked process's failure is raised in ours at
+;;; the next receive; a monitor gets a message instead.
+(heading "Processes: failure")
+(show "exit signal from a spawn-link'ed child"
+      (with-exception-catcher
+       (lambda (e) (list (termite-exception-reason e) (termite-exception-object e)))
+       (lambda () (spawn-link (lambda () (raise 'oops))) (? 1))))
+
+;;; A supervisor (section 5.3) restarts a worker that crashes; its info:
+;;; lines go to stderr.
+(define supervised
+  (spawn-thunk-supervised
+   (lambda ()
+     (let loop ()
+       (recv ((from tag 'crash) (car '()))
+             ((from tag 'ping) (! from (list tag 'pong))))
+       (loop)))))
+(show "ping" (!? supervised 'ping 1 'timeout))
+(show "crash (no reply)" (!? supervised 'crash 0.2 'no-reply))
+(show "ping after the restart" (!? supervised 'ping 1 'timeout))
+
+;;; Closures and continuations are data (section 4.9): a procedure goes
+;;; through the wire format and comes back working.
+(heading "Code as data")
+(define (make-adder k) (lambda (x) (+ x k)))
+(define bytes (object->u8vector (make-adder 42)))
+(show "bytes in the serialized closure" (bytevector-length bytes))
+(show "((u8vector->object bytes) 1)" ((u8vector->object bytes) 1))

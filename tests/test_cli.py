@@ -5,6 +5,7 @@ The binary is $TERMITE, else build/termite under the repository.  Run with
     /usr/bin/python3 -m pytest tests/test_cli.py
 """
 
+import math
 import os
 import re
 import shlex
@@ -356,3 +357,18 @@ def test_startup_time():
         assert r.returncode == 0
     print(f"\nstartup of `termite -e 1`: best {min(times) * 1000:.1f} ms, "
           f"median {sorted(times)[2] * 1000:.1f} ms")
+
+
+def test_the_flagship_demo_runs():
+    r = termite(str(REPO / "examples" / "demo.scm"))
+    assert r.returncode == 0, r.stderr
+    for line in ["  (factorial 100) => %d" % math.factorial(100),
+                 "  token after 3 laps => 30000",
+                 "  (!? pong-server '(add 20 22)) => 42",
+                 "  then (? 0) (? 0) => (first second)",
+                 "  exit signal from a spawn-link'ed child => (failure oops)",
+                 "  crash (no reply) => no-reply",
+                 "  ping after the restart => pong",
+                 "  ((u8vector->object bytes) 1) => 43"]:
+        assert line in r.stdout.splitlines(), line
+    assert "(info: restarting...)" in r.stderr
