@@ -71,7 +71,8 @@ typedef struct TmSched {
     uint64_t timer_seq;            /* ties broken by arrival: deterministic */
     struct TmProcEntry *table;     /* pid number -> live process, see process.c */
     size_t table_size, table_count;
-    int table_shift;               /* 64 - log2(table_size) */
+    size_t table_reach;            /* no entry lies further from its home */
+    bool table_scrambled;          /* hashed, not indexed by number */
     GArray *young;                 /* int64 numbers of the processes spawned
                                       since the last collection */
     int64_t next_pid, next_tag;
