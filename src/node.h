@@ -73,8 +73,8 @@ typedef struct TmSched {
     size_t table_size, table_count;
     size_t table_reach;            /* no entry lies further from its home */
     bool table_scrambled;          /* hashed, not indexed by number */
-    GArray *young;                 /* int64 numbers of the processes spawned
-                                      since the last collection */
+    int64_t young_from;            /* the first pid number handed out since
+                                      the last collection */
     int64_t next_pid, next_tag;
     TmValue self_node;             /* this node's identity */
     TmValue exc_type;              /* record type of termite exceptions */

@@ -148,8 +148,8 @@ void tm_sched_init(TmNode *n)
     s->table_count = 0;
     s->table_scrambled = false;
     table_resize(s, TABLE_MIN);
-    s->young = g_array_new(FALSE, FALSE, sizeof(int64_t));
     s->next_pid = 0;
+    s->young_from = 0;
     s->next_tag = 0;
     s->self_node = make_node_identity(n);
     s->exc_type = TM_FALSE;
@@ -160,14 +160,14 @@ void tm_sched_destroy(TmNode *n)
 {
     g_array_free(n->sched.timers, TRUE);
     g_free(n->sched.table);
-    g_array_free(n->sched.young, TRUE);
 }
 
 /* Descriptors are born young, so a process that dies before the next
  * collection costs the collector nothing.  The table holds every live
  * one: a minor collection forwards the entries of the processes spawned
- * since the previous collection (the older ones are old and stay put), a
- * major collection all of them.  Timers name processes by number. */
+ * since the previous collection, numbered from young_from on (the older
+ * ones are old and stay put), a major collection all of them.  Timers
+ * name processes by number. */
 void tm_sched_forward(TmNode *n, TmValue (*fwd)(void *, TmValue), void *g, bool minor)
 {
     TmSched *s = &n->sched;
@@ -178,8 +178,8 @@ void tm_sched_forward(TmNode *n, TmValue (*fwd)(void *, TmValue), void *g, bool 
     s->runq_head = fwd(g, s->runq_head);
     s->runq_tail = fwd(g, s->runq_tail);
     if (minor) {
-        for (guint i = 0; i < s->young->len; i++) {
-            TmProcEntry *e = table_find(s, g_array_index(s->young, int64_t, i));
+        for (int64_t k = s->young_from; k < s->next_pid; k++) {
+            TmProcEntry *e = table_find(s, k);
             if (e)
                 e->proc = fwd(g, e->proc);
         }
@@ -188,7 +188,7 @@ void tm_sched_forward(TmNode *n, TmValue (*fwd)(void *, TmValue), void *g, bool 
             if (s->table[i].proc != 0)
                 s->table[i].proc = fwd(g, s->table[i].proc);
     }
-    g_array_set_size(s->young, 0);
+    s->young_from = s->next_pid;
 }
 
 /* ---- spawning ------------------------------------------------------------------- */
@@ -217,7 +217,6 @@ TmValue tm_process_spawn(TmNode *n, TmValue thunk, TmValue name)
     TM_SLOT(p, TM_PROC_NAME) = name;
     TM_SLOT(p, TM_PROC_REDUCTIONS) = tm_fix(0);
     table_insert(s, number, p);
-    g_array_append_val(s->young, number);
     s->live++;
     return p;
 }
