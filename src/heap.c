@@ -101,16 +101,6 @@ static TmObj *old_alloc(TmHeap *h, size_t bytes)
     return o;
 }
 
-TmValue tm_heap_alloc_old(TmNode *n, TmType t, size_t size)
-{
-    TmHeap *h = &n->heap;
-    TmObj *o = old_alloc(h, (size + 1) * sizeof(TmValue));
-    o->hdr = tm_make_hdr(t, size) | TM_HDR_OLD;
-    if (h->old_bytes > h->old_limit)
-        h->gc_pending = true;
-    return tm_from_obj(o);
-}
-
 void tm_heap_remember(TmNode *n, TmValue obj)
 {
     tm_obj(obj)->hdr |= TM_HDR_REMEMBERED;
@@ -224,8 +214,9 @@ static void mark_roots(Gc *g)
     /* C locals registered while C code runs Scheme code */
     for (int i = 0; i < n->nroots; i++)
         *n->roots[i] = forward(g, *n->roots[i]);
-    /* the scheduler: run queue ends, timers and the process table (the
-     * last two only in a major collection: descriptors are old) */
+    /* the scheduler: run queue ends, the running process and the table
+     * of live processes (in a minor collection only its entries for the
+     * processes spawned since the last collection, see process.c) */
     tm_sched_forward(n, forward_cb, g, g->minor);
     /* interned symbols (their value slots are the globals) and keywords */
     forward_table(g, n->symbols);

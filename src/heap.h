@@ -40,11 +40,6 @@ static inline bool tm_is_young(TmValue v)
 
 void tm_heap_remember(TmNode *n, TmValue obj);
 
-/* An uninitialized object allocated directly in the old generation (for
- * long-lived, runtime-mutated objects such as process descriptors).  The
- * caller must tm_heap_remember it if it stores young values into it. */
-TmValue tm_heap_alloc_old(TmNode *n, TmType t, size_t size);
-
 /* Store v into slot i of a runtime-mutated object (symbol value, box,
  * promise, process descriptor).  Old objects that come to point to young
  * ones enter the remembered set, the only old-to-young roots of a minor

@@ -74,9 +74,10 @@ typedef struct TmSched {
     uint64_t timer_seq;            /* ties broken by arrival: deterministic */
     struct TmProcEntry *table;     /* pid number -> live process, see process.c */
     size_t table_size, table_count;
-    int table_shift;               /* 64 - log2(table_size) */
-    GArray *young;                 /* int64 numbers of the processes spawned
-                                      since the last collection */
+    size_t table_reach;            /* no entry lies further from its home */
+    bool table_scrambled;          /* hashed, not indexed by number */
+    int64_t young_from;            /* the first pid number handed out since
+                                      the last collection */
     int64_t next_pid, next_tag;
     TmValue self_node;             /* this node's identity */
     TmValue exc_type;              /* record type of termite exceptions */

@@ -27,9 +27,19 @@ static TmValue make_node_identity(TmNode *n)
 
 /* ---- the process table: pid number -> live descriptor ------------------------- */
 
-/* Open addressing with linear probing and backward-shift deletion: no
- * tombstones, so a million spawns and exits leave it as fast as it was.
- * A power-of-two number of entries, at most half full; proc 0 (never a
+/* Open addressing with linear probing.  Pid numbers are handed out in
+ * sequence, so the number itself is the hash: spawning, looking up and
+ * ending processes walk the table in order (a million live processes
+ * make a table of 32 MB, where random probes would each miss the cache),
+ * and a major collection that forwards the entries in table order lays
+ * the descriptors out in spawn order, often the order in which they are
+ * visited.  Numbers that collide (every 1024th process living long, say)
+ * would pile up into long runs: once an entry lands more than REACH_MAX
+ * entries after its home, the table switches to a multiplicative hash
+ * for good.  table_reach bounds how far any entry lies from its home,
+ * which bounds lookups and the backward-shift deletion (no tombstones,
+ * so a million spawns and exits leave the table as fast as it was).  A
+ * power-of-two number of entries, at most half full; proc 0 (never a
  * descriptor) marks a free entry. */
 typedef struct TmProcEntry {
     int64_t number;
@@ -37,31 +47,40 @@ typedef struct TmProcEntry {
 } TmProcEntry;
 
 #define TABLE_MIN 64
+#define REACH_MAX 32
 
 static size_t table_home(const TmSched *s, int64_t number)
 {
-    return (size_t)(((uint64_t)number * UINT64_C(0x9E3779B97F4A7C15)) >> s->table_shift);
+    if (s->table_scrambled)
+        return (size_t)(((uint64_t)number * UINT64_C(0x9E3779B97F4A7C15)) >>
+                        (64 - __builtin_ctzll(s->table_size)));
+    return (size_t)number & (s->table_size - 1);
 }
 
 static TmProcEntry *table_find(TmSched *s, int64_t number)
 {
-    size_t mask = s->table_size - 1;
-    for (size_t i = table_home(s, number);; i = (i + 1) & mask) {
+    size_t mask = s->table_size - 1, i = table_home(s, number);
+    for (size_t d = 0; d <= s->table_reach; d++, i = (i + 1) & mask) {
         TmProcEntry *e = &s->table[i];
         if (e->proc == 0)
             return NULL;
         if (e->number == number)
             return e;
     }
+    return NULL;
 }
 
-static void table_put(TmSched *s, int64_t number, TmValue proc)
+/* Store an entry known to be absent; its distance from its home. */
+static size_t table_put(TmSched *s, int64_t number, TmValue proc)
 {
-    size_t mask = s->table_size - 1, i = table_home(s, number);
-    while (s->table[i].proc != 0)
-        i = (i + 1) & mask;
+    size_t mask = s->table_size - 1, i = table_home(s, number), d = 0;
+    for (; s->table[i].proc != 0; i = (i + 1) & mask)
+        d++;
     s->table[i].number = number;
     s->table[i].proc = proc;
+    if (d > s->table_reach)
+        s->table_reach = d;
+    return d;
 }
 
 static void table_resize(TmSched *s, size_t size)
@@ -70,7 +89,7 @@ static void table_resize(TmSched *s, size_t size)
     size_t old_size = s->table_size;
     s->table = g_new0(TmProcEntry, size);
     s->table_size = size;
-    s->table_shift = 64 - __builtin_ctzll(size);
+    s->table_reach = 0;
     for (size_t i = 0; i < old_size; i++)
         if (old[i].proc != 0)
             table_put(s, old[i].number, old[i].proc);
@@ -81,8 +100,11 @@ static void table_insert(TmSched *s, int64_t number, TmValue proc)
 {
     if (2 * (s->table_count + 1) > s->table_size)
         table_resize(s, 2 * s->table_size);
-    table_put(s, number, proc);
     s->table_count++;
+    if (table_put(s, number, proc) > REACH_MAX && !s->table_scrambled) {
+        s->table_scrambled = true;
+        table_resize(s, s->table_size);
+    }
 }
 
 static void table_remove(TmSched *s, int64_t number)
@@ -92,13 +114,17 @@ static void table_remove(TmSched *s, int64_t number)
         return;
     size_t mask = s->table_size - 1, hole = (size_t)(e - s->table);
     /* close the hole: an entry further on moves into it unless its home
-     * lies cyclically in (hole, j], where it would not be found */
-    for (size_t j = (hole + 1) & mask; s->table[j].proc != 0; j = (j + 1) & mask) {
+     * lies cyclically in (hole, j], where it would no longer be found.
+     * No entry more than table_reach after the hole can have its home
+     * at or before it. */
+    size_t j = (hole + 1) & mask;
+    for (size_t d = 1; s->table[j].proc != 0 && d <= s->table_reach; j = (j + 1) & mask, d++) {
         size_t home = table_home(s, s->table[j].number);
         bool stays = hole <= j ? (hole < home && home <= j) : (hole < home || home <= j);
         if (!stays) {
             s->table[hole] = s->table[j];
             hole = j;
+            d = 0;
         }
     }
     s->table[hole].proc = 0;
@@ -122,9 +148,10 @@ void tm_sched_init(TmNode *n)
     s->table = NULL;
     s->table_size = 0;
     s->table_count = 0;
+    s->table_scrambled = false;
     table_resize(s, TABLE_MIN);
-    s->young = g_array_new(FALSE, FALSE, sizeof(int64_t));
     s->next_pid = 0;
+    s->young_from = 0;
     s->next_tag = 0;
     s->self_node = make_node_identity(n);
     s->exc_type = TM_FALSE;
@@ -135,14 +162,14 @@ void tm_sched_destroy(TmNode *n)
 {
     g_array_free(n->sched.timers, TRUE);
     g_free(n->sched.table);
-    g_array_free(n->sched.young, TRUE);
 }
 
 /* Descriptors are born young, so a process that dies before the next
  * collection costs the collector nothing.  The table holds every live
  * one: a minor collection forwards the entries of the processes spawned
- * since the previous collection (the older ones are old and stay put), a
- * major collection all of them.  Timers name processes by number. */
+ * since the previous collection, numbered from young_from on (the older
+ * ones are old and stay put), a major collection all of them.  Timers
+ * name processes by number. */
 void tm_sched_forward(TmNode *n, TmValue (*fwd)(void *, TmValue), void *g, bool minor)
 {
     TmSched *s = &n->sched;
@@ -153,34 +180,17 @@ void tm_sched_forward(TmNode *n, TmValue (*fwd)(void *, TmValue), void *g, bool 
     s->runq_head = fwd(g, s->runq_head);
     s->runq_tail = fwd(g, s->runq_tail);
     if (minor) {
-        for (guint i = 0; i < s->young->len; i++) {
-            TmProcEntry *e = table_find(s, g_array_index(s->young, int64_t, i));
+        for (int64_t k = s->young_from; k < s->next_pid; k++) {
+            TmProcEntry *e = table_find(s, k);
             if (e)
                 e->proc = fwd(g, e->proc);
         }
     } else {
-        /* in pid order when the numbers are dense enough: the copies of
-         * the descriptors are then laid out in spawn order, often the
-         * order in which they are visited (hash order would scatter them) */
-        int64_t lo = INT64_MAX, hi = INT64_MIN;
         for (size_t i = 0; i < s->table_size; i++)
-            if (s->table[i].proc != 0) {
-                lo = MIN(lo, s->table[i].number);
-                hi = MAX(hi, s->table[i].number);
-            }
-        if (s->table_count > 0 && (uint64_t)(hi - lo) < 4 * (uint64_t)s->table_count + TABLE_MIN) {
-            for (int64_t k = lo; k <= hi; k++) {
-                TmProcEntry *e = table_find(s, k);
-                if (e)
-                    e->proc = fwd(g, e->proc);
-            }
-        } else {
-            for (size_t i = 0; i < s->table_size; i++)
-                if (s->table[i].proc != 0)
-                    s->table[i].proc = fwd(g, s->table[i].proc);
-        }
+            if (s->table[i].proc != 0)
+                s->table[i].proc = fwd(g, s->table[i].proc);
     }
-    g_array_set_size(s->young, 0);
+    s->young_from = s->next_pid;
 }
 
 /* ---- spawning ------------------------------------------------------------------- */
@@ -209,7 +219,6 @@ TmValue tm_process_spawn(TmNode *n, TmValue thunk, TmValue name)
     TM_SLOT(p, TM_PROC_NAME) = name;
     TM_SLOT(p, TM_PROC_REDUCTIONS) = tm_fix(0);
     table_insert(s, number, p);
-    g_array_append_val(s->young, number);
     s->live++;
     TmTrace t;
     if (tm_trace_begin(n, &t, "spawn")) {
