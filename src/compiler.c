@@ -79,6 +79,8 @@ static const struct {
     {"min", TM_OP_MIN, 2},     {"char=?", TM_OP_CHAREQ, 2},
     {"eqv?", TM_OP_EQV, 2},    {"cadr", TM_OP_CADR, 1},
     {"cddr", TM_OP_CDDR, 1},
+    {"!", TM_OP_SEND, 2},      {"send", TM_OP_SEND, 2},
+    {"?", TM_OP_RECV, 0},
 };
 
 /* The VM's slow paths of the inline primitives call the primitives
@@ -89,6 +91,7 @@ void tm_compiler_bind_inline_prims(TmNode *n)
         gpointer ix = g_hash_table_lookup(n->prim_index, inline_prims[i].name);
         g_assert(ix);
         n->op_prims[inline_prims[i].op] = n->prims->pdata[GPOINTER_TO_INT(ix) - 1];
+        n->op_prim_index[inline_prims[i].op] = (uint16_t)(GPOINTER_TO_INT(ix) - 1);
     }
 }
 
@@ -1508,6 +1511,11 @@ static void compile_call(Compiler *c, Lambda *L, Scope *s, TmValue x, bool tail)
     if (nargs < 0)
         syntax_error(c, x, "improper argument list in call %s", show(c, x));
     int op = inline_op(c, s, head, nargs);
+    if (op >= 0 && nargs == 0) {
+        emit(L, (TmOpcode)op, 0);
+        emit_return(L, tail);
+        return;
+    }
     if (op >= 0) {
         static const struct { TmOpcode op, imm; } cmp_imm[] = {
             {TM_OP_NUMEQ, TM_OP_NUMEQI}, {TM_OP_LT, TM_OP_LTI}, {TM_OP_GT, TM_OP_GTI},

@@ -2592,7 +2592,7 @@ static Step step(Verifier *V, CodeInfo *ci, uint32_t pc, AState st, bool analyze
     case TM_OP_ADDI:
     case TM_OP_NUMEQI: case TM_OP_LTI: case TM_OP_GTI: case TM_OP_LEI: case TM_OP_GEI:
     case TM_OP_CAR: case TM_OP_CDR: case TM_OP_NULLP: case TM_OP_PAIRP:
-    case TM_OP_NOT: case TM_OP_ZEROP: case TM_OP_CADR: case TM_OP_CDDR:
+    case TM_OP_NOT: case TM_OP_ZEROP: case TM_OP_CADR: case TM_OP_CDDR: case TM_OP_RECV:
         *acc = K_V;
         break;
     case TM_OP_IMM:
@@ -2766,7 +2766,7 @@ static Step step(Verifier *V, CodeInfo *ci, uint32_t pc, AState st, bool analyze
     case TM_OP_ADD: case TM_OP_SUB: case TM_OP_MUL: case TM_OP_NUMEQ: case TM_OP_LT:
     case TM_OP_GT: case TM_OP_LE: case TM_OP_GE: case TM_OP_CONS: case TM_OP_EQ:
     case TM_OP_VREF: case TM_OP_QUO: case TM_OP_REM: case TM_OP_MOD: case TM_OP_MAX:
-    case TM_OP_MIN: case TM_OP_CHAREQ: case TM_OP_EQV:
+    case TM_OP_MIN: case TM_OP_CHAREQ: case TM_OP_EQV: case TM_OP_SEND:
         CHECK(pop_values(V, ci, pc, st, 1));
         *acc = K_V;
         break;

@@ -135,6 +135,7 @@ struct TmNode {
     GHashTable *prim_index;    /* name -> index+1 */
     TmValue prim_vector;       /* index -> primitive object */
     const struct TmPrimDef *op_prims[256]; /* opcode -> primitive it inlines */
+    uint16_t op_prim_index[256];            /* ... and its index in prim_vector */
     TmValue sym[TM_S__COUNT];  /* well-known symbols */
     TmValue hooks[TM_H__COUNT];/* well-known Scheme procedures, or #f */
     TmValue *roots[64];        /* C locals registered with tm_root_push */

@@ -1279,6 +1279,35 @@ schedule: {
         BRANCH_ON_ACC();
     }
 
+    CASE(SEND) {
+        TmValue pid = *--sp;
+        vm->fp = IDX(fp);
+        vm->sp = IDX(sp);
+        if (G_UNLIKELY(!tm_process_send(n, "!", pid, acc)))
+            RAISE_FROM_INSN();
+        acc = TM_VOID;
+        DISPATCH();
+    }
+    CASE(RECV) {
+        /* the common case inline; otherwise (no message, an exit signal
+         * pending, a nested run) a call of ? itself from here, returning
+         * to the next instruction */
+        TmValue p = n->sched.current;
+        if (G_LIKELY(may_switch && TM_SLOT(p, TM_PROC_SIGNALS) == TM_NIL &&
+                     TM_SLOT(p, TM_PROC_HEAD) != TM_NIL)) {
+            acc = tm_process_remove(n, p, TM_FALSE);
+            DISPATCH();
+        }
+        sp[0] = TM_HDR_DIST(sp - fp);
+        sp[1] = TM_HDR_PC(PC_OFFSET());
+        sp[2] = clo;
+        sp += HDR;
+        fp = sp;
+        argc = 0;
+        acc = TM_SLOT(n->prim_vector, n->op_prim_index[TM_OP_RECV]);
+        goto apply;
+    }
+
     CASE(CALLG) {
         TmValue sym = K[*pc++];
         argc = A();

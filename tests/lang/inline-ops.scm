@@ -3,7 +3,7 @@
 ;;; compare-and-branch instructions: each on its fixnum/char fast path and
 ;;; on the slow path (bignums, flonums, rationals, wrong types), which must
 ;;; behave exactly like the primitive.
-;; expect-count: 72
+;; expect-count: 77
 
 (define big (expt 10 30))
 (define (id x) x)                       ; keeps values out of constants
@@ -113,3 +113,19 @@
 (test 'same (same? 'x 'x))
 (test 'different (same? 'x 'y))
 (test-error-message ">=" (count-up 'a 5 '()))
+
+;; (! pid msg) and (?) are single instructions; (?) calls the primitive
+;; itself when it must wait or raise an exit signal
+(test-group "! and ?"
+  (test '(1 2) (begin (! (self) 1) (! (self) 2) (let* ((a (?)) (b (?))) (list a b))))
+  (test-error-message "pid" (! (id 5) 'x))
+  (test '(handled after)
+        (with-exception-handler (lambda (e) 'handled)
+                                (lambda () (list (! (id 5) 'x) 'after))))
+  (test 'late (let ((me (self)))
+                (spawn (lambda () (? 0.02 #f) (! me 'late)))
+                (?)))
+  (test 'failure
+        (with-exception-catcher
+         (lambda (e) (termite-exception-reason e))
+         (lambda () (spawn-link (lambda () (car '()))) (?)))))
