@@ -420,12 +420,8 @@ static void print_pid(Printer *pr, TmValue pid)
     else
         g_string_append_c(pr->out, '?');
     if (node != pr->n->sched.self_node && tm_has_type(node, TM_T_NODEREF)) {
-        TmValue host = TM_SLOT(node, TM_NODE_HOST), port = TM_SLOT(node, TM_NODE_PORT);
         g_string_append_c(pr->out, '@');
-        if (tm_is_string(host))
-            tm_string_append_utf8(pr->out, host);
-        if (tm_is_fixnum(port))
-            g_string_append_printf(pr->out, ":%" G_GINTPTR_FORMAT, tm_fixval(port));
+        tm_node_address(node, pr->out);
     }
     g_string_append_c(pr->out, '>');
 }
@@ -440,16 +436,11 @@ static void print_other(Printer *pr, TmValue v)
     case TM_T_ENVIRONMENT: g_string_append(pr->out, "#<environment>"); break;
     case TM_T_PID: print_pid(pr, v); break;
     case TM_T_TAG: g_string_append(pr->out, "#<tag>"); break;
-    case TM_T_NODEREF: {
-        TmValue host = TM_SLOT(v, TM_NODE_HOST), port = TM_SLOT(v, TM_NODE_PORT);
+    case TM_T_NODEREF:
         g_string_append(pr->out, "#<node ");
-        if (tm_is_string(host))
-            tm_string_append_utf8(pr->out, host);
-        if (tm_is_fixnum(port))
-            g_string_append_printf(pr->out, ":%" G_GINTPTR_FORMAT, tm_fixval(port));
+        tm_node_address(v, pr->out);
         g_string_append_c(pr->out, '>');
         break;
-    }
     case TM_T_PROCESS: g_string_append(pr->out, "#<process>"); break;
     case TM_T_MACRO: g_string_append(pr->out, "#<macro>"); break;
     case TM_T_FRAME: g_string_append(pr->out, "#<frame>"); break;

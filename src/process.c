@@ -15,6 +15,19 @@
 
 int64_t tm_node_now_ns(TmNode *n) { return n->world->ops->monotonic_ns(n->world); }
 
+void tm_node_address(TmValue node, GString *out)
+{
+    if (!tm_has_type(node, TM_T_NODEREF)) {
+        g_string_append_c(out, '?');
+        return;
+    }
+    TmValue host = TM_SLOT(node, TM_NODE_HOST), port = TM_SLOT(node, TM_NODE_PORT);
+    if (tm_is_string(host))
+        tm_string_append_utf8(out, host);
+    if (tm_is_fixnum(port))
+        g_string_append_printf(out, ":%" G_GINTPTR_FORMAT, tm_fixval(port));
+}
+
 static TmValue make_node_identity(TmNode *n)
 {
     TmValue node = tm_alloc(n, TM_T_NODEREF, TM_NODE_NSLOTS);

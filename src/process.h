@@ -87,6 +87,8 @@ int tm_sched_fire_timers(TmNode *n, int64_t now);
 int64_t tm_sched_next_deadline(TmNode *n);
 
 int64_t tm_node_now_ns(TmNode *n);
+/* Append "host:port" of a node identity to out ("?" for anything else). */
+void tm_node_address(TmValue node, GString *out);
 
 /* A receive's timeout t, in seconds: 0 when there is none (#f, absent, or
  * more than 1e9 seconds), 1 with *ns set to it in nanoseconds, or -1

@@ -30,19 +30,10 @@ static void append_json_string(GString *out, const char *s, gssize len)
     g_string_append_c(out, '"');
 }
 
-/* "host:port" of a node identity; "?" for anything else. */
 static void append_node_name(GString *out, TmValue node)
 {
     GString *name = g_string_new(NULL);
-    if (tm_has_type(node, TM_T_NODEREF)) {
-        TmValue host = TM_SLOT(node, TM_NODE_HOST), port = TM_SLOT(node, TM_NODE_PORT);
-        if (tm_is_string(host))
-            tm_string_append_utf8(name, host);
-        if (tm_is_fixnum(port))
-            g_string_append_printf(name, ":%" G_GINTPTR_FORMAT, tm_fixval(port));
-    } else {
-        g_string_append_c(name, '?');
-    }
+    tm_node_address(node, name);
     append_json_string(out, name->str, (gssize)name->len);
     g_string_free(name, TRUE);
 }

@@ -14,6 +14,7 @@ typedef struct {
     TmWorld base;
     GRand *rand;
     FILE *trace;               /* the trace sink, or NULL */
+    TmWorldOps traced_ops;     /* real_ops with the trace sink on */
 } RealWorld;
 
 static int64_t real_monotonic_ns(TmWorld *w)
@@ -80,17 +81,6 @@ static const TmWorldOps real_ops = {
     .destroy = real_destroy,
 };
 
-/* The same operations with the trace sink switched on. */
-static const TmWorldOps real_traced_ops = {
-    .monotonic_ns = real_monotonic_ns,
-    .wall_seconds = real_wall_seconds,
-    .random_u64 = real_random_u64,
-    .write = real_write,
-    .idle = real_idle,
-    .trace = real_trace,
-    .destroy = real_destroy,
-};
-
 bool tm_world_real_trace_to(TmWorld *w, const char *path, GError **error)
 {
     RealWorld *rw = (RealWorld *)w;
@@ -104,7 +94,9 @@ bool tm_world_real_trace_to(TmWorld *w, const char *path, GError **error)
     if (rw->trace)
         fclose(rw->trace);
     rw->trace = f;
-    rw->base.ops = &real_traced_ops;
+    rw->traced_ops = *rw->base.ops;
+    rw->traced_ops.trace = real_trace;
+    rw->base.ops = &rw->traced_ops;
     return true;
 }
 
