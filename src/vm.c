@@ -919,8 +919,9 @@ schedule: {
     CASE(TCALL) {
         argc = A();
         TmValue *from = sp - argc;
-        if (from != fp)
-            memmove(fp, from, (size_t)argc * sizeof(TmValue));
+        if (from != fp) /* arguments slide down: from > fp */
+            for (int i_ = 0; i_ < argc; i_++)
+                fp[i_] = from[i_];
         goto apply;
     }
     CASE(RET) goto do_return;
@@ -930,7 +931,8 @@ schedule: {
         TmValue c = tm_alloc(n, TM_T_CLOSURE, 1 + nfree);
         TM_SLOT(c, 0) = code;
         sp -= nfree;
-        memcpy(&TM_SLOT(c, 1), sp, nfree * sizeof(TmValue));
+        for (size_t i_ = 0; i_ < nfree; i_++) /* few: no memcpy call */
+            TM_SLOT(c, 1 + i_) = sp[i_];
         acc = c;
         DISPATCH();
     }
@@ -1327,8 +1329,9 @@ schedule: {
         TmValue sym = K[*pc++];
         argc = A();
         TmValue *from = sp - argc;
-        if (from != fp)
-            memmove(fp, from, (size_t)argc * sizeof(TmValue));
+        if (from != fp) /* arguments slide down: from > fp */
+            for (int i_ = 0; i_ < argc; i_++)
+                fp[i_] = from[i_];
         acc = TM_SLOT(sym, TM_SYM_VALUE);
         if (G_UNLIKELY(acc == TM_UNBOUND || tm_has_type(acc, TM_T_MACRO))) {
             sym_error = sym;
