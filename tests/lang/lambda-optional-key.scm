@@ -113,7 +113,9 @@
 (test-error (only-two 1 2 3))
 
 ;; optional parameters filled in at every depth of a deep non-tail
-;; recursion (the stack cache spills before the defaults are written)
-(define (deep-opt n #!optional (a 1) (b 2) (c 3) (d 4) (e 5) (g 6) (h 7))
-  (if (= n 0) (+ a b c d e g h) (+ 0 (deep-opt (- n 1)))))
-(test 28 (deep-opt 200000))
+;; recursion: more defaults than the caller's frame has spare room for, so
+;; the stack cache must spill before they are written
+(define (deep-opt n #!optional (a 1) (b 2) (c 3) (d 4) (e 5) (f 6) (g 7)
+                  (h 8) (i 9) (j 10) (k 11) (l 12))
+  (if (= n 0) (+ a b c d e f g h i j k l) (+ 0 (deep-opt (- n 1)))))
+(test 78 (deep-opt 20000))
