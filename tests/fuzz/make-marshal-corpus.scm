@@ -1,0 +1,22 @@
+;; seeds for the wire-format fuzzer: closures whose code uses the fused
+;; and open-coded instructions
+(define (tak x y z) (if (< y x) (tak (tak (- x 1) y z) (tak (- y 1) z x) (tak (- z 1) x y)) z))
+(define (fib n) (if (< n 2) n (+ (fib (- n 1)) (fib (- n 2)))))
+(define (loop i n acc) (if (>= i n) acc (loop (+ i 1) n (cons (max i (quotient n 2)) acc))))
+(define (classify x) (cond ((null? x) 'null) ((pair? x) (cadr x)) ((not x) 'false) ((eq? x 'a) 'a)
+                           ((= x 0) 'zero) ((char=? x #\a) 'char) ((eqv? x 1.5) 'half) (else (remainder x 7))))
+(define (ping-loop n) (if (= n 0) 'done (begin (! (self) n) (ping-loop (- n (?))))))
+(define (with-k) (call/cc (lambda (k) (list (modulo 7 3) (min 1 2) (cddr '(1 2 3)) (k 5)))))
+;; regenerate: build/termite tests/fuzz/make-marshal-corpus.scm
+(define (save name v)
+  (let ((p (open-binary-output-file (string-append "tests/fuzz/corpus/marshal/" name))))
+    (write-bytevector (object->u8vector v) p)
+    (close-port p)))
+(save "tak.bin" tak)
+(save "fib.bin" fib)
+(save "loop.bin" loop)
+(save "classify.bin" classify)
+(save "ping-loop.bin" ping-loop)
+(save "with-k.bin" with-k)
+(save "data.bin" (list 1 2.5 "s" #\c (vector 'a 1/3) (expt 2 100)))
+(save "continuation.bin" (call/cc (lambda (k) k)))
