@@ -299,8 +299,11 @@ static void emit_push(Lambda *L)
         tm_insn_op(*last) == TM_OP_LREF) {
         *last = tm_insn(TM_OP_PUSHL, tm_insn_a(*last));
     } else if (fusable_last(L, 2) == TM_OP_LADDI) {
+        /* PUSHLADDI does the PUSH after it too, and skips it; an error
+         * resumes at the PUSH, which then pushes the handler's value */
         uint32_t *w = &g_array_index(L->code, uint32_t, L->last_insn);
         *w = tm_insn(TM_OP_PUSHLADDI, tm_insn_a(*w));
+        emit(L, TM_OP_PUSH, 0);
     } else {
         emit(L, TM_OP_PUSH, 0);
     }

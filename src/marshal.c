@@ -2416,6 +2416,9 @@ static bool prepass(Verifier *V, CodeInfo *ci)
         unsigned op = ci->w[pc] & 0xFF;
         if (needs_jmpf(op) && (pc + 1 >= ci->nw || (ci->w[pc + 1] & 0xFF) != TM_OP_JMPF))
             return vfail(V, ci, pc, "a test that branches without a JMPF after it");
+        if (op == TM_OP_PUSHLADDI &&
+            (pc + 2 >= ci->nw || (ci->w[pc + 2] & 0xFF) != TM_OP_PUSH))
+            return vfail(V, ci, pc, "PUSHLADDI without a PUSH after it");
         if (op == TM_OP_JMP || op == TM_OP_JMPF || op == TM_OP_FRAME || is_branch1(op)) {
             int64_t t = (int64_t)pc + 1 + tm_insn_a(ci->w[pc]);
             if (t < 0 || t >= ci->nw || !(ci->flags[t] & F_START))
@@ -2691,9 +2694,7 @@ static Step step(Verifier *V, CodeInfo *ci, uint32_t pc, AState st, bool analyze
         CHECK(slot_ok(V, ci, pc, st, a));
         if (IS_HDR(s[a]))
             return vfail(V, ci, pc, "adds to a call header"), STEP_FAIL;
-        *acc = K_V;
-        if ((insn & 0xFF) == TM_OP_PUSHLADDI)
-            CHECK(push_kind(V, ci, pc, st, *acc));
+        *acc = K_V; /* PUSHLADDI: the PUSH after it pushes */
         break;
     case TM_OP_FRAME: {
         uint32_t t = (uint32_t)((int64_t)pc + 1 + a), saved = *acc;

@@ -1150,7 +1150,7 @@ schedule: {
         }                                                                     \
     } while (0)
     CASE(LADDI) LOCAL_PLUS_CONST(); DISPATCH();
-    CASE(PUSHLADDI) LOCAL_PLUS_CONST(); *sp++ = acc; DISPATCH();
+    CASE(PUSHLADDI) LOCAL_PLUS_CONST(); *sp++ = acc; pc++; DISPATCH(); /* skips its PUSH */
 
     /* inline primitives with a fixnum/char fast path; otherwise the
      * primitive itself runs (and names itself in errors) */

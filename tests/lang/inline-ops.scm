@@ -3,7 +3,7 @@
 ;;; compare-and-branch instructions: each on its fixnum/char fast path and
 ;;; on the slow path (bignums, flonums, rationals, wrong types), which must
 ;;; behave exactly like the primitive.
-;; expect-count: 77
+;; expect-count: 80
 
 (define big (expt 10 30))
 (define (id x) x)                       ; keeps values out of constants
@@ -129,3 +129,10 @@
         (with-exception-catcher
          (lambda (e) (termite-exception-reason e))
          (lambda () (spawn-link (lambda () (car '()))) (?)))))
+
+;; a local plus a constant, pushed (a let binding or an argument): a
+;; handler's value is what gets pushed
+(test-group "handler value of a pushed local+constant"
+  (test 'H (handled 'H (lambda () (let ((v0 (cons 1 1))) (let ((v1 (+ v0 -1))) v1)))))
+  (test '(H x) (handled 'H (lambda () (let ((v0 (id 'a))) (list (+ v0 1) 'x)))))
+  (test '(2 x) (handled 'H (lambda () (let ((v0 (id 1))) (list (+ v0 1) 'x))))))
