@@ -1513,6 +1513,9 @@ static void compile_call(Compiler *c, Lambda *L, Scope *s, TmValue x, bool tail)
     int nargs = list_len(args);
     if (nargs < 0)
         syntax_error(c, x, "improper argument list in call %s", show(c, x));
+    if (nargs > TM_MAX_CALL_ARGS)
+        syntax_error(c, x, "too many arguments in a call (%d; at most %d): pass a list "
+                     "or a vector instead", nargs, TM_MAX_CALL_ARGS);
     int op = inline_op(c, s, head, nargs);
     if (op >= 0 && nargs == 0) {
         emit(L, (TmOpcode)op, 0);

@@ -21,7 +21,6 @@
 #include "printer.h"
 #include "process.h"
 
-#define STACK_WORDS ((size_t)1 << 16)
 #define HDR 3                      /* words in a call header */
 #define MARK tm_fix(-1)            /* caller fp of the bottom header */
 #define SLICE 2000                 /* reductions per time slice */
@@ -63,7 +62,7 @@ void tm_vm_init(TmNode *n)
     TmVM *vm = &n->vm;
     g_assert(tm_prims_vm[PRIM_RECV_UNTIL].special == SP_RECV_UNTIL);
     memset(vm, 0, sizeof *vm);
-    vm->stack_size = STACK_WORDS;
+    vm->stack_size = TM_STACK_WORDS;
     vm->stack = g_new0(TmValue, vm->stack_size);
     vm->clo = TM_FALSE;
     vm->acc = TM_FALSE;
@@ -205,10 +204,8 @@ void tm_vm_backtrace(TmNode *n, GString *out, int max_frames)
         first++;
     while (last > first && in_prelude(g_array_index(acts, Activation, last - 1)))
         last--;
-    if (first == last) {
-        first = 0;
-        last = acts->len;
-    }
+    if (first == last) /* nothing but the library: nothing to show */
+        more = false;
     int count = 0;
     for (guint i = first; i < last; i++, count++) {
         if (count >= max_frames) {
@@ -308,6 +305,8 @@ static void locate_pending(TmNode *n, TmValue clo, size_t pc)
     TmValue e = n->vm.pending;
     if (!tm_is_error(e) || TM_SLOT(e, TM_ERR_LOCATION) != TM_FALSE || !tm_is_closure(clo))
         return;
+    if (in_prelude((Activation){clo, pc}))
+        return; /* the library's own code: the backtrace shows the caller */
     TmValue code = tm_closure_code(clo);
     TmValue file = TM_SLOT(code, TM_CODE_FILE);
     int line = code_line(code, pc);
@@ -344,8 +343,10 @@ static TmValue spread_list(TmNode *n, TmValue **sp, TmValue list, const char *wh
     ptrdiff_t len = tm_list_length(list);
     if (len < 0)
         return tm_type_error(n, who, 0, "proper list", list);
-    if ((size_t)(*sp - n->vm.stack) + (size_t)len + 64 >= n->vm.stack_size)
-        return tm_errorf(n, who, "too many arguments (%td)", len);
+    if (len > TM_MAX_CALL_ARGS ||
+        (size_t)(*sp - n->vm.stack) + (size_t)len + 64 >= n->vm.stack_size)
+        return tm_errorf(n, who, "too many arguments (%td; a call takes at most %d)", len,
+                         TM_MAX_CALL_ARGS);
     for (; tm_is_pair(list); list = tm_cdr(list))
         *(*sp)++ = tm_car(list);
     return TM_VOID;

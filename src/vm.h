@@ -24,6 +24,11 @@ TmValue tm_make_parameter(TmNode *n, TmValue value, TmValue converter);
 #define TM_HDR_DIST_WORDS(w) ((size_t)(w) / sizeof(TmValue))
 #define TM_HDR_PC_INSNS(w) ((size_t)(w) / sizeof(uint32_t))
 
+/* Words in the stack cache, and the most arguments a call can pass (the
+ * rest of the cache holds the caller's frame and the callee's). */
+#define TM_STACK_WORDS ((size_t)1 << 16)
+#define TM_MAX_CALL_ARGS 50000
+
 void tm_vm_init(TmNode *n);
 void tm_vm_destroy(TmNode *n);
 

@@ -220,6 +220,30 @@ def test_nodes_and_pids_print_their_identity():
     assert r.stdout == "(#<node localhost:0> #<pid 0>)\n"
 
 
+def test_errors_in_the_librarys_code_show_no_library_locations(tmp_path):
+    # a reader error's message has its own file:line:column; the loader's
+    # frames and location are the library's and are left out
+    prog = tmp_path / "deep.scm"
+    prog.write_text("(define x '" + "(" * 20000 + ")" * 20000 + ")\n")
+    r = termite(str(prog))
+    assert r.returncode == 70
+    assert r.stderr.startswith("error: read: %s:1:10010: nesting too deep" % prog)
+    assert "prelude" not in r.stderr and "backtrace" not in r.stderr
+
+
+def test_a_call_with_too_many_arguments_is_a_compile_error(tmp_path):
+    prog = tmp_path / "big.scm"
+    prog.write_text("(display (list " + "1 " * 60000 + "))\n")
+    r = termite(str(prog))
+    assert r.returncode == 70
+    assert ("%s:1:10: too many arguments in a call (60000; at most 50000)" % prog) in r.stderr
+    r = termite("-e", "(length (apply list (make-list 60000 1)))")
+    assert r.returncode == 70
+    assert "apply: too many arguments (60000; a call takes at most 50000)" in r.stderr
+    r = termite("-e", "(length (apply list (make-list 40000 1)))")
+    assert (r.returncode, r.stdout) == (0, "40000\n")
+
+
 def test_missing_file_exits_66(tmp_path):
     missing = tmp_path / "no-such-file.scm"
     r = termite(str(missing))
