@@ -804,6 +804,13 @@ underflow:
     } else {
         TmValue f = vm->underflow;
         size_t nslots = tm_obj_size(f) - TM_FRAME_SLOTS;
+        TmValue fcode = tm_closure_code(TM_SLOT(f, TM_FRAME_CLOSURE));
+        if (G_UNLIKELY(fp + nslots + (size_t)tm_fixval(TM_SLOT(fcode, TM_CODE_FRAMESIZE)) >=
+                       stack_end)) {
+            /* only a run nested high in the cache resuming a big frame */
+            tm_errorf(n, NULL, "too deeply nested evaluation");
+            goto escape;
+        }
         memcpy(fp, &TM_SLOT(f, TM_FRAME_SLOTS), nslots * sizeof(TmValue));
         sp = fp + nslots;
         clo = TM_SLOT(f, TM_FRAME_CLOSURE);
