@@ -72,6 +72,8 @@ typedef struct TmSched {
     TmValue current;               /* the running process */
     GArray *timers;                /* TmTimer, a binary heap by deadline */
     uint64_t timer_seq;            /* ties broken by arrival: deterministic */
+    int64_t timers_armed;          /* processes whose timer is in the heap;
+                                      the other entries are stale */
     struct TmProcEntry *table;     /* pid number -> live process, see process.c */
     size_t table_size, table_count;
     size_t table_reach;            /* no entry lies further from its home */

@@ -276,10 +276,22 @@ TmValue tm_sched_dequeue(TmNode *n)
 
 bool tm_sched_has_runnable(TmNode *n) { return n->sched.runq_head != TM_FALSE; }
 
+/* A waiting process is woken (a message, a signal, its timer): the timer
+ * it armed for that wait, if any, is stale from now on. */
+static void disarm(TmNode *n, TmValue p)
+{
+    if (TM_SLOT(p, TM_PROC_TIMER) != TM_FALSE) {
+        TM_SLOT(p, TM_PROC_TIMER) = TM_FALSE;
+        n->sched.timers_armed--;
+    }
+}
+
 static void wake(TmNode *n, TmValue p)
 {
-    if (tm_process_state(p) == TM_PS_WAITING)
+    if (tm_process_state(p) == TM_PS_WAITING) {
+        disarm(n, p);
         tm_sched_enqueue(n, p);
+    }
 }
 
 /* ---- timers: a binary heap ordered by (deadline, seq) ----------------------------- */
@@ -289,11 +301,58 @@ static bool timer_before(const TmTimer *a, const TmTimer *b)
     return a->deadline < b->deadline || (a->deadline == b->deadline && a->seq < b->seq);
 }
 
+/* The process a timer would wake, or #f when the timer is stale (the
+ * process got a message, armed a newer timer, or ended). */
+static TmValue timer_process(TmNode *n, const TmTimer *t)
+{
+    TmValue p = tm_process_lookup(n, t->number);
+    if (p == TM_FALSE || TM_SLOT(p, TM_PROC_TIMER) != tm_fix((intptr_t)t->seq))
+        return TM_FALSE;
+    return p;
+}
+
+static void sift_down(GArray *h, guint i)
+{
+    for (;;) {
+        guint l = 2 * i + 1, r = l + 1, m = i;
+        if (l < h->len && timer_before(&g_array_index(h, TmTimer, l), &g_array_index(h, TmTimer, m)))
+            m = l;
+        if (r < h->len && timer_before(&g_array_index(h, TmTimer, r), &g_array_index(h, TmTimer, m)))
+            m = r;
+        if (m == i)
+            return;
+        TmTimer tmp = g_array_index(h, TmTimer, i);
+        g_array_index(h, TmTimer, i) = g_array_index(h, TmTimer, m);
+        g_array_index(h, TmTimer, m) = tmp;
+        i = m;
+    }
+}
+
+/* Drop the stale timers once they are the majority: the heap stays
+ * proportional to the processes that wait with a timeout. */
+static void compact_timers(TmNode *n)
+{
+    GArray *h = n->sched.timers;
+    if (h->len < 64 || (int64_t)h->len <= 2 * n->sched.timers_armed)
+        return;
+    guint k = 0;
+    for (guint i = 0; i < h->len; i++)
+        if (timer_process(n, &g_array_index(h, TmTimer, i)) != TM_FALSE)
+            g_array_index(h, TmTimer, k++) = g_array_index(h, TmTimer, i);
+    g_array_set_size(h, k);
+    for (guint i = k / 2; i-- > 0;)
+        sift_down(h, i);
+}
+
 void tm_sched_add_timer(TmNode *n, TmValue proc, int64_t deadline)
 {
     GArray *h = n->sched.timers;
     TmTimer t = {deadline, n->sched.timer_seq++,
                  tm_fixval(TM_SLOT(TM_SLOT(proc, TM_PROC_PID), TM_PID_NUMBER))};
+    if (TM_SLOT(proc, TM_PROC_TIMER) == TM_FALSE)
+        n->sched.timers_armed++;
+    TM_SLOT(proc, TM_PROC_TIMER) = tm_fix((intptr_t)t.seq);
+    compact_timers(n);
     g_array_append_val(h, t);
     for (guint i = h->len - 1; i > 0;) {
         guint parent = (i - 1) / 2;
@@ -312,19 +371,7 @@ static TmTimer pop_timer(GArray *h)
     TmTimer top = g_array_index(h, TmTimer, 0);
     g_array_index(h, TmTimer, 0) = g_array_index(h, TmTimer, h->len - 1);
     g_array_set_size(h, h->len - 1);
-    for (guint i = 0;;) {
-        guint l = 2 * i + 1, r = l + 1, m = i;
-        if (l < h->len && timer_before(&g_array_index(h, TmTimer, l), &g_array_index(h, TmTimer, m)))
-            m = l;
-        if (r < h->len && timer_before(&g_array_index(h, TmTimer, r), &g_array_index(h, TmTimer, m)))
-            m = r;
-        if (m == i)
-            break;
-        TmTimer tmp = g_array_index(h, TmTimer, i);
-        g_array_index(h, TmTimer, i) = g_array_index(h, TmTimer, m);
-        g_array_index(h, TmTimer, m) = tmp;
-        i = m;
-    }
+    sift_down(h, 0);
     return top;
 }
 
@@ -334,12 +381,11 @@ int tm_sched_fire_timers(TmNode *n, int64_t now)
     int fired = 0;
     while (h->len > 0 && g_array_index(h, TmTimer, 0).deadline <= now) {
         TmTimer t = pop_timer(h);
-        /* a stale timer (the process got its message) wakes it for a
-         * re-check, which is harmless: the receive simply waits again */
-        TmValue p = tm_process_lookup(n, t.number);
-        if (p != TM_FALSE)
+        TmValue p = timer_process(n, &t);
+        if (p != TM_FALSE) {
             wake(n, p);
-        fired++;
+            fired++;
+        }
     }
     return fired;
 }
@@ -347,6 +393,8 @@ int tm_sched_fire_timers(TmNode *n, int64_t now)
 int64_t tm_sched_next_deadline(TmNode *n)
 {
     GArray *h = n->sched.timers;
+    while (h->len > 0 && timer_process(n, &g_array_index(h, TmTimer, 0)) == TM_FALSE)
+        pop_timer(h);
     return h->len ? g_array_index(h, TmTimer, 0).deadline : -1;
 }
 
@@ -372,8 +420,10 @@ void tm_process_deliver(TmNode *n, TmValue p, TmValue msg)
     else
         tm_write(n, tail, 1, cell);
     tm_write(n, p, TM_PROC_TAIL, cell);
-    if (state == TM_PS_WAITING)
+    if (state == TM_PS_WAITING) {
+        disarm(n, p);
         tm_sched_enqueue(n, p);
+    }
 }
 
 bool tm_process_send(TmNode *n, const char *who, TmValue pid, TmValue msg)
@@ -478,6 +528,7 @@ void tm_process_exit(TmNode *n, TmValue proc, TmValue reason, TmValue raised)
     TmValue pid = TM_SLOT(proc, TM_PROC_PID);
     bool normal = reason == n->sym[TM_S_normal];
     TmValue signal = normal ? reason : make_exit_signal(n, pid, reason, raised);
+    disarm(n, proc);
     tm_write(n, proc, TM_PROC_STATE, tm_fix(TM_PS_DEAD));
     tm_write(n, proc, TM_PROC_K, signal);
     TM_SLOT(proc, TM_PROC_PROC) = TM_FALSE;

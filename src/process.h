@@ -32,6 +32,7 @@ enum {
     TM_PROC_SIGNALS,    /* exit signals to raise at the next retrieval */
     TM_PROC_NAME,       /* symbol or #f */
     TM_PROC_REDUCTIONS, /* fixnum */
+    TM_PROC_TIMER,      /* seq of its armed receive timer (fixnum), or #f */
     TM_PROC_NSLOTS
 };
 

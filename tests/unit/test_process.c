@@ -1,6 +1,6 @@
 /* The process table (pid number -> live descriptor): lookups after
  * spawns, exits and collections, with dense numbers and with numbers
- * that collide, and the order of process-list. */
+ * that collide, and the order of process-list; receive timers. */
 #include "termite.h"
 
 #include "heap.h"
@@ -124,10 +124,40 @@ static void test_colliding_numbers(void)
     node_free(n, w);
 }
 
+/* Timed receives that are answered in time leave no timers behind: the
+ * heap stays small however many calls were made, and a later deadlock is
+ * reported without waiting for their deadlines. */
+static void test_stale_timers(void)
+{
+    TmWorld *w;
+    TmNode *n = node_new(&w);
+    TmValue r = TM_FALSE;
+    const char *calls =
+        "(define server (spawn (lambda () (let loop () "
+        "  (recv ((from tag x) (! from (list tag x)))) (loop)))))"
+        "(let loop ((i 0)) (if (< i 20000) (begin (!? server i 1000) (loop (+ i 1))) 'done))";
+    g_assert_cmpint(tm_node_eval_string(n, calls, "test", &r), ==, TM_EVAL_OK);
+    g_assert_cmpuint(n->sched.timers->len, <, 200);
+    g_assert_cmpint(n->sched.timers_armed, ==, 0);
+    gint64 t0 = g_get_monotonic_time();
+    const char *deadlock =
+        "(with-exception-catcher (lambda (e) 'deadlock) (lambda () (?)))";
+    g_assert_cmpint(tm_node_eval_string(n, deadlock, "test", &r), ==, TM_EVAL_OK);
+    g_assert_true(r == tm_intern(n, "deadlock"));
+    g_assert_cmpint(g_get_monotonic_time() - t0, <, 10 * G_USEC_PER_SEC);
+    /* a timer still armed fires: a receive with a short timeout times out */
+    const char *timeout = "(? 0.01 'timed-out)";
+    g_assert_cmpint(tm_node_eval_string(n, timeout, "test", &r), ==, TM_EVAL_OK);
+    g_assert_true(r == tm_intern(n, "timed-out"));
+    g_assert_cmpint(n->sched.timers_armed, ==, 0);
+    node_free(n, w);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/process/table/dense", test_dense);
     g_test_add_func("/process/table/colliding-numbers", test_colliding_numbers);
+    g_test_add_func("/process/timers/stale", test_stale_timers);
     return g_test_run();
 }
