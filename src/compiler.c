@@ -1803,15 +1803,18 @@ static TmValue compile_to_thunk(Compiler *c, Scope *s, TmValue x)
         /* top-level begin: its definitions stay global */
         TmValue body = tm_cdr(x);
         if (body == TM_NIL)
-            compile(c, L, NULL, TM_VOID, true);
+            compile(c, L, NULL, TM_VOID, false);
         for (; tm_is_pair(body); body = tm_cdr(body)) {
             /* expand each form at top level so define-syntax takes effect
              * before the following forms are compiled */
-            compile(c, L, NULL, tm_car(body), tm_cdr(body) == TM_NIL);
+            compile(c, L, NULL, tm_car(body), false);
         }
     } else {
-        compile(c, L, s, x, true);
+        compile(c, L, s, x, false);
     }
+    /* not a tail call: the form's own frame stays in backtraces, which
+     * then show where in the program an error in the library began */
+    emit(L, TM_OP_RET, 0);
     Params p = {0};
     p.names = g_ptr_array_new();
     p.defaults = g_ptr_array_new();

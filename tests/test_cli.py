@@ -244,6 +244,19 @@ def test_a_call_with_too_many_arguments_is_a_compile_error(tmp_path):
     assert (r.returncode, r.stdout) == (0, "40000\n")
 
 
+def test_an_error_inside_the_library_shows_the_programs_form(tmp_path):
+    # car fails inside vector-map (library code) called in tail position
+    # of a top-level form: the form's frame is kept for the backtrace
+    prog = tmp_path / "tl.scm"
+    prog.write_text("(define v #(1 2))\n(vector-map car v)\n")
+    r = termite(str(prog))
+    assert r.returncode == 70
+    assert r.stderr.splitlines()[:3] == [
+        "error: car: argument 1 must be a pair, got 1",
+        "backtrace:",
+        "  0: <top level> at %s:2" % prog]
+
+
 def test_missing_file_exits_66(tmp_path):
     missing = tmp_path / "no-such-file.scm"
     r = termite(str(missing))
