@@ -125,6 +125,7 @@ struct Lambda {
     int label;         /* code position that is a jump target */
     int last_insn;     /* position of the last instruction emitted */
     int prev_insn;     /* position of the one before it, or -1 */
+    bool plain;        /* emit no fused instructions (node's plain_code) */
     TmValue name;
 };
 
@@ -202,6 +203,7 @@ static Lambda *new_lambda(Compiler *c, Lambda *parent, TmValue name)
     Lambda *L = g_new0(Lambda, 1);
     L->parent = parent;
     L->last_insn = L->prev_insn = -1;
+    L->plain = c->n->plain_code;
     L->code = g_array_new(FALSE, FALSE, sizeof(uint32_t));
     L->lines = g_array_new(FALSE, FALSE, sizeof(uint32_t));
     L->consts = g_array_new(FALSE, FALSE, sizeof(TmValue));
@@ -275,7 +277,7 @@ static void emit2(Lambda *L, TmOpcode op, int32_t a, int32_t b)
 static int fusable_last(Lambda *L, int size)
 {
     int len = (int)L->code->len;
-    if (L->last_insn != len - size || L->label >= len)
+    if (L->plain || L->last_insn != len - size || L->label >= len)
         return -1;
     return tm_insn_op(g_array_index(L->code, uint32_t, len - size));
 }
@@ -284,7 +286,7 @@ static int fusable_last(Lambda *L, int size)
 static void emit_push(Lambda *L)
 {
     guint len = L->code->len;
-    uint32_t *last = len ? &g_array_index(L->code, uint32_t, len - 1) : NULL;
+    uint32_t *last = len && !L->plain ? &g_array_index(L->code, uint32_t, len - 1) : NULL;
     if (last && L->last_insn == (int)len - 1 && (int)len > L->label &&
         tm_insn_op(*last) == TM_OP_LREF && L->prev_insn == (int)len - 2 &&
         (int)len - 1 > L->label &&
@@ -336,7 +338,7 @@ static bool fuse_local_compare(Lambda *L, int op, int p0, int p1)
         {TM_OP_LE, TM_OP_LELL}, {TM_OP_GE, TM_OP_GELL}, {TM_OP_EQ, TM_OP_EQLL},
     };
     int len = (int)L->code->len;
-    if (p1 != p0 + 1 || len != p1 + 1 || L->label > p0 || L->last_insn != p1)
+    if (L->plain || p1 != p0 + 1 || len != p1 + 1 || L->label > p0 || L->last_insn != p1)
         return false;
     uint32_t w0 = g_array_index(L->code, uint32_t, p0);
     uint32_t w1 = g_array_index(L->code, uint32_t, p1);
@@ -1487,7 +1489,7 @@ static TmValue expand_record_type(Compiler *c, TmValue x)
 
 static int inline_op(Compiler *c, Scope *s, TmValue head, int nargs)
 {
-    if (!tm_is_identifier(head))
+    if (!tm_is_identifier(head) || c->n->plain_code)
         return -1;
     Res r = resolve(c, s, head);
     if (r.kind != R_GLOBAL)
@@ -1537,7 +1539,9 @@ static void compile_call(Compiler *c, Lambda *L, Scope *s, TmValue x, bool tail)
         if ((op == TM_OP_ADD || op == TM_OP_SUB) && small_fix(tm_cadr(args))) {
             compile(c, L, s, tm_car(args), false);
             intptr_t k = tm_fixval(tm_cadr(args));
-            int32_t d = (int32_t)(op == TM_OP_ADD ? k : -k);
+            /* the constant added, doubled, plus 1 when it came from (- x k)
+             * so that an error names - (tm_addi_*, compiler.h) */
+            int32_t d = tm_addi_encode((int32_t)(op == TM_OP_ADD ? k : -k), op == TM_OP_SUB);
             if (fusable_last(L, 1) == TM_OP_LREF) {
                 uint32_t *w = &g_array_index(L->code, uint32_t, L->last_insn);
                 int32_t slot = tm_insn_a(*w), prev = L->prev_insn;
@@ -1576,7 +1580,7 @@ static void compile_call(Compiler *c, Lambda *L, Scope *s, TmValue x, bool tail)
     }
     L->line = line;
     Res r = tm_is_identifier(head) ? resolve(c, s, head) : (Res){R_LOCAL, 0, 0, 0, 0};
-    if (tm_is_identifier(head) && r.kind == R_GLOBAL) {
+    if (tm_is_identifier(head) && r.kind == R_GLOBAL && !L->plain) {
         emit2(L, tail ? TM_OP_TCALLG : TM_OP_CALLG, nargs, add_const(L, r.sym));
     } else {
         compile(c, L, s, head, false);
@@ -1882,8 +1886,12 @@ void tm_disassemble(TmNode *n, TmValue code, GString *out)
     g_free(name);
     for (size_t pc = 0; pc < len;) {
         TmOpcode op = tm_insn_op(w[pc]);
-        g_string_append_printf(out, "  %4zu %-8s %d", pc, tm_op_name[op], tm_insn_a(w[pc]));
-        if (tm_op_size[op] == 2)
+        g_string_append_printf(out, "  %4zu %-8s %d", pc, tm_op_name[op],
+                               op == TM_OP_ADDI ? tm_addi_constant(tm_insn_a(w[pc]))
+                                                : tm_insn_a(w[pc]));
+        if (op == TM_OP_LADDI || op == TM_OP_PUSHLADDI)
+            g_string_append_printf(out, " %d", tm_addi_constant((int32_t)w[pc + 1]));
+        else if (tm_op_size[op] == 2)
             g_string_append_printf(out, " %d", (int32_t)w[pc + 1]);
         if (op == TM_OP_CONST || op == TM_OP_GREF || op == TM_OP_GDEF) {
             char *s = tm_print_short(n, TM_SLOT(consts, tm_insn_a(w[pc])), 40);

@@ -37,6 +37,14 @@ static inline uint32_t tm_insn(TmOpcode op, int32_t a)
 static inline TmOpcode tm_insn_op(uint32_t w) { return (TmOpcode)(w & 0xff); }
 static inline int32_t tm_insn_a(uint32_t w) { return (int32_t)w >> 8; }
 
+/* The operand of ADDI, LADDI and PUSHLADDI: the constant k added, as 2k,
+ * plus 1 when the source was a subtraction (- x k') with k = -k', so that
+ * an error names the procedure the program called.  2k is k tagged as a
+ * fixnum. */
+static inline int32_t tm_addi_encode(int32_t k, bool sub) { return k * 2 + (sub ? 1 : 0); }
+static inline int32_t tm_addi_constant(int32_t op) { return op >> 1; }
+static inline bool tm_addi_is_sub(int32_t op) { return op & 1; }
+
 /* Immediates for the IMM instruction. */
 #define TM_IMM_TABLE { TM_FALSE, TM_TRUE, TM_NIL, TM_VOID, TM_DEFAULT, \
                        TM_UNASSIGNED, TM_EOF }

@@ -130,6 +130,8 @@ TmNode *tm_node_new(TmWorld *world)
     n->prim_vector = TM_FALSE;
     n->lib_dir = TM_LIB_DIR;
     n->born_ns = n->world->ops->monotonic_ns(n->world);
+    const char *plain = g_getenv("TERMITE_PLAIN_CODE");
+    n->plain_code = plain && *plain && *plain != '0';
     tm_vm_init(n);
     tm_sched_init(n);
     /* the process that runs the program or the REPL */

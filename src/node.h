@@ -146,6 +146,8 @@ struct TmNode {
     uint64_t uid_counter;      /* record type uids etc. */
     uint64_t trace_seq;        /* events written to the trace sink */
     int64_t born_ns;           /* world time at creation: traces count from it */
+    bool plain_code;           /* TERMITE_PLAIN_CODE: no superinstructions or
+                                  open-coded primitives (differential tests) */
     TmValue command_line;      /* list of strings */
     TmValue param_in, param_out, param_err; /* current-*-port parameters */
     TmValue marshal;           /* marshal.c: code cache and port proxies, or #f */

@@ -338,6 +338,14 @@ static TmValue slow_binop(TmNode *n, TmOpcode op, TmValue a, TmValue b)
     }
 }
 
+/* ADDI's slow path: (+ x k) or (- x k'), as the program wrote it. */
+static TmValue add_constant_slow(TmNode *n, TmValue x, int32_t operand)
+{
+    int32_t k = tm_addi_constant(operand);
+    return tm_addi_is_sub(operand) ? tm_num_sub(n, x, tm_fix(-(intptr_t)k))
+                                   : tm_num_add(n, x, tm_fix(k));
+}
+
 static TmValue spread_list(TmNode *n, TmValue **sp, TmValue list, const char *who)
 {
     ptrdiff_t len = tm_list_length(list);
@@ -987,14 +995,15 @@ schedule: {
     FIXNUM_CMP(GE, >=)
 
     CASE(ADDI) {
+        /* A is 2k (k tagged) plus the "from a subtraction" bit */
         intptr_t r;
         if (G_LIKELY(tm_is_fixnum(acc) &&
-                     !__builtin_add_overflow((intptr_t)acc, (intptr_t)tm_fix(A()), &r))) {
+                     !__builtin_add_overflow((intptr_t)acc, (intptr_t)(A() & ~1), &r))) {
             acc = (TmValue)r;
             DISPATCH();
         }
         vm->fp = IDX(fp);
-        acc = tm_num_add(n, acc, tm_fix(A()));
+        acc = add_constant_slow(n, acc, A());
         if (G_UNLIKELY(acc == TM_EXC)) RAISE_FROM_INSN();
         DISPATCH();
     }
@@ -1035,14 +1044,17 @@ schedule: {
         }
     CASE(VREF) {
         TmValue v = *--sp;
-        if (G_UNLIKELY(!tm_is_vector(v))) {
-            tm_type_error(n, "vector-ref", 1, "vector", v);
-            RAISE_FROM_INSN();
+        if (G_LIKELY(tm_is_vector(v) && tm_is_fixnum(acc) && tm_fixval(acc) >= 0 &&
+                     (size_t)tm_fixval(acc) < tm_vector_length(v))) {
+            acc = TM_SLOT(v, tm_fixval(acc));
+            DISPATCH();
         }
-        size_t i;
-        if (G_UNLIKELY(!tm_get_index(n, "vector-ref", 2, acc, tm_vector_length(v), &i)))
-            RAISE_FROM_INSN();
-        acc = TM_SLOT(v, i);
+        /* the primitive itself says what is wrong */
+        TmValue args[2] = {v, acc};
+        vm->fp = IDX(fp);
+        vm->sp = IDX(sp);
+        acc = n->op_prims[TM_OP_VREF]->fn(n, 2, args);
+        if (G_UNLIKELY(acc == TM_EXC)) RAISE_FROM_INSN();
         DISPATCH();
     }
     CASE(RECREF) {
@@ -1146,14 +1158,14 @@ schedule: {
 #define LOCAL_PLUS_CONST()                                                    \
     do {                                                                      \
         TmValue a = fp[A()];                                                  \
-        TmValue b = tm_fix((int32_t)*pc++);                                   \
+        int32_t k2 = (int32_t)*pc++; /* as ADDI's operand */                  \
         intptr_t r;                                                           \
         if (G_LIKELY(tm_is_fixnum(a) &&                                       \
-                     !__builtin_add_overflow((intptr_t)a, (intptr_t)b, &r))) { \
+                     !__builtin_add_overflow((intptr_t)a, (intptr_t)(k2 & ~1), &r))) { \
             acc = (TmValue)r;                                                 \
         } else {                                                              \
             vm->fp = IDX(fp);                                                 \
-            acc = tm_num_add(n, a, b);                                        \
+            acc = add_constant_slow(n, a, k2);                                \
             if (G_UNLIKELY(acc == TM_EXC)) RAISE_FROM_INSN();                 \
         }                                                                     \
     } while (0)

@@ -123,7 +123,7 @@ def test_eval_error_exits_70():
     ('(string-ref "abc" 10)',
      "error: string-ref: index 10 out of range for string of length 3"),
     ("(vector-ref (vector 1 2) 5)",
-     "error: vector-ref: argument 2 out of range: 5"),
+     "error: vector-ref: index 5 out of range for vector of length 2"),
     ("(if)",
      "error: <command line>:1:1: bad syntax, expected (if test then [else]): (if)"),
     ("(error \"something went wrong\" 42 'too-big)",
