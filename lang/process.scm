@@ -175,12 +175,12 @@
 
 ;;; ---- logging (Gambit Termite's names) --------------------------------------
 ;;; (info x ...), (warning x ...) and (debug x ...) write one line on the
-;;; current error port: "(info: x ...)", the arguments displayed and
-;;; separated by spaces.  This is the form of the paper's trace (section
-;;; 5.3), which the supervisors' messages follow too.  The line does not
-;;; name the process: pass (self) as an argument to show it.  The line is
-;;; built first and written at once, so that lines of processes that log
-;;; concurrently do not mix.
+;;; current error port: "(info: #<pid N> x ...)", the logging process's
+;;; pid, then the arguments displayed and separated by spaces.  The
+;;; supervisors' messages leave out the pid, as in the paper's trace
+;;; (section 5.3): "(info: restarting...)".  The line is built first and
+;;; written at once, so that lines of processes that log concurrently do
+;;; not mix.
 
 (define (%log level args)
   (let ((line (call-with-output-string
@@ -195,9 +195,9 @@
     (display line port)
     (flush-output-port port)))
 
-(define (info . args) (%log 'info args))
-(define (warning . args) (%log 'warning args))
-(define (debug . args) (%log 'debug args))
+(define (info . args) (%log 'info (cons (self) args)))
+(define (warning . args) (%log 'warning (cons (self) args)))
+(define (debug . args) (%log 'debug (cons (self) args)))
 
 ;; Called by the node with the caller's time slice used up, so that the
 ;; call lets the other runnable processes run first (tm_node_run_background).

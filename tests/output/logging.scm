@@ -1,16 +1,17 @@
-;;; info, warning and debug write one line each on stderr in the form of
-;;; the paper's trace (section 5.3): "(LEVEL: ARG ...)", the arguments
-;;; displayed and separated by spaces.  Two processes that log long lines
+;;; info, warning and debug write one line each on stderr with the
+;;; process's pid: "(LEVEL: #<pid N> ARG ...)", the arguments displayed and
+;;; separated by spaces; the supervisor's lines are in the paper's form
+;;; (section 5.3), without the pid.  Two processes that log long lines
 ;;; at the same time (each line takes more than one time slice to build)
 ;;; do not mix their lines.  A program's own `info` does not change the
 ;;; supervisor's messages.
 ;; expect: done
-;; expect-stderr-matches: (?m)^\(info: starting up 42\)$
-;; expect-stderr-matches: (?m)^\(warning: low disk x \(1 a\)\)$
+;; expect-stderr-matches: (?m)^\(info: #<pid 0> starting up 42\)$
+;; expect-stderr-matches: (?m)^\(warning: #<pid 0> low disk x \(1 a\)\)$
+;; expect-stderr-matches: (?m)^\(debug: #<pid 0> #<pid 0>\)$
 ;; expect-stderr-matches: (?m)^\(debug: #<pid 0>\)$
-;; expect-stderr-matches: (?m)^\(debug:\)$
-;; expect-stderr-matches: (?m)^\(info:( a){3000}\)$
-;; expect-stderr-matches: (?m)^\(info:( b){3000}\)$
+;; expect-stderr-matches: (?m)^\(info: #<pid 2>( a){3000}\)$
+;; expect-stderr-matches: (?m)^\(info: #<pid 3>( b){3000}\)$
 ;; expect-stderr-matches: (?m)^\(info: starting up supervised process\)$
 ;; expect-stderr-matches: ^(?![\s\S]*user info)
 
