@@ -285,25 +285,22 @@ static int fusable_last(Lambda *L, int size)
 /* LREF n; PUSH becomes PUSHL n, unless a jump lands on the PUSH. */
 static void emit_push(Lambda *L)
 {
-    guint len = L->code->len;
-    uint32_t *last = len && !L->plain ? &g_array_index(L->code, uint32_t, len - 1) : NULL;
-    if (last && L->last_insn == (int)len - 1 && (int)len > L->label &&
-        tm_insn_op(*last) == TM_OP_LREF && L->prev_insn == (int)len - 2 &&
-        (int)len - 1 > L->label &&
+    int op = fusable_last(L, 1), len = (int)L->code->len;
+    uint32_t *w = op >= 0 ? &g_array_index(L->code, uint32_t, L->last_insn) : NULL;
+    if (op == TM_OP_LREF && L->prev_insn == len - 2 && L->label < len - 1 &&
         tm_insn_op(g_array_index(L->code, uint32_t, len - 2)) == TM_OP_PUSHL) {
         /* PUSHL a; LREF b; PUSH becomes PUSHL2 a b */
         uint32_t *prev = &g_array_index(L->code, uint32_t, len - 2);
-        *last = (uint32_t)tm_insn_a(*last);
+        *w = (uint32_t)tm_insn_a(*w);
         *prev = tm_insn(TM_OP_PUSHL2, tm_insn_a(*prev));
-        L->last_insn = (int)len - 2;
+        L->last_insn = len - 2;
         L->prev_insn = -1;
-    } else if (last && L->last_insn == (int)len - 1 && (int)len > L->label &&
-        tm_insn_op(*last) == TM_OP_LREF) {
-        *last = tm_insn(TM_OP_PUSHL, tm_insn_a(*last));
+    } else if (op == TM_OP_LREF) {
+        *w = tm_insn(TM_OP_PUSHL, tm_insn_a(*w));
     } else if (fusable_last(L, 2) == TM_OP_LADDI) {
         /* PUSHLADDI does the PUSH after it too, and skips it; an error
          * resumes at the PUSH, which then pushes the handler's value */
-        uint32_t *w = &g_array_index(L->code, uint32_t, L->last_insn);
+        w = &g_array_index(L->code, uint32_t, L->last_insn);
         *w = tm_insn(TM_OP_PUSHLADDI, tm_insn_a(*w));
         emit(L, TM_OP_PUSH, 0);
     } else {

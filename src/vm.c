@@ -959,6 +959,18 @@ schedule: {
         DISPATCH();
     }
 
+    /* open-coded primitives off their fast path: the primitive itself
+     * runs (and names itself in errors) */
+#define SLOW_PRIM(OPNAME, ARGC, A0, A1)                                       \
+    do {                                                                      \
+        TmValue args_[2] = {(A0), (A1)};                                      \
+        vm->fp = IDX(fp);                                                     \
+        vm->sp = IDX(sp);                                                     \
+        acc = n->op_prims[TM_OP_##OPNAME]->fn(n, (ARGC), args_);              \
+        if (G_UNLIKELY(acc == TM_EXC)) RAISE_FROM_INSN();                     \
+        DISPATCH();                                                           \
+    } while (0)
+
 #define FIXNUM_BINOP(OPNAME, EXPR_OVF)                                        \
     CASE(OPNAME) {                                                            \
         TmValue a = *--sp;                                                 \
@@ -976,37 +988,72 @@ schedule: {
     FIXNUM_BINOP(SUB, __builtin_sub_overflow((intptr_t)a, (intptr_t)acc, &r))
     FIXNUM_BINOP(MUL, __builtin_mul_overflow((intptr_t)a, tm_fixval(acc), &r))
 
-#define FIXNUM_CMP(OPNAME, CMP)                                               \
-    CASE(OPNAME) {                                                            \
-        TmValue a = *--sp;                                                 \
-        if (G_LIKELY(tm_is_fixnum(a) && tm_is_fixnum(acc))) {                 \
-            acc = tm_bool((intptr_t)a CMP (intptr_t)acc);                     \
-            DISPATCH();                                                       \
-        }                                                                     \
-        vm->fp = IDX(fp);                                                          \
-        acc = slow_binop(n, TM_OP_##OPNAME, a, acc);                          \
-        if (G_UNLIKELY(acc == TM_EXC)) RAISE_FROM_INSN();                     \
-        DISPATCH();                                                           \
-    }
-    FIXNUM_CMP(NUMEQ, ==)
-    FIXNUM_CMP(LT, <)
-    FIXNUM_CMP(GT, >)
-    FIXNUM_CMP(LE, <=)
-    FIXNUM_CMP(GE, >=)
 
-    CASE(ADDI) {
-        /* A is 2k (k tagged) plus the "from a subtraction" bit */
-        intptr_t r;
-        if (G_LIKELY(tm_is_fixnum(acc) &&
-                     !__builtin_add_overflow((intptr_t)acc, (intptr_t)(A() & ~1), &r))) {
-            acc = (TmValue)r;
-            DISPATCH();
-        }
-        vm->fp = IDX(fp);
-        acc = add_constant_slow(n, acc, A());
-        if (G_UNLIKELY(acc == TM_EXC)) RAISE_FROM_INSN();
-        DISPATCH();
+    /* Comparisons of two numbers, fetched into a and b: fixnums inline,
+     * anything else through num.c; then THEN.  The operands: POPPED
+     * (pop, acc), WITH_CONST (acc, the literal A), TWO_LOCALS (frame
+     * slots A & 0xfff and A >> 12).
+     * Compare-and-branch (JN...): the JMPF that follows is taken if acc is
+     * #f and skipped otherwise; an error raises with pc at that JMPF, so
+     * a handler's value decides the branch. */
+#define BRANCH_ON_ACC()                                                       \
+    do {                                                                      \
+        uint32_t j_ = *pc++;                                                  \
+        if (acc == TM_FALSE) pc += tm_insn_a(j_);                             \
+        DISPATCH();                                                           \
+    } while (0)
+#define POPPED (a = *--sp, b = acc)
+#define WITH_CONST (a = acc, b = tm_fix(A()))
+#define TWO_LOCALS (a = fp[(insn >> 8) & 0xfff], b = fp[insn >> 20])
+#define COMPARE(OPNAME, FETCH, CMP, SLOWOP, THEN)                             \
+    CASE(OPNAME) {                                                            \
+        TmValue a, b;                                                         \
+        FETCH;                                                                \
+        if (G_LIKELY(tm_is_fixnum(a) && tm_is_fixnum(b))) {                   \
+            acc = tm_bool((intptr_t)a CMP (intptr_t)b);                       \
+        } else {                                                              \
+            vm->fp = IDX(fp);                                                 \
+            acc = slow_binop(n, TM_OP_##SLOWOP, a, b);                        \
+            if (G_UNLIKELY(acc == TM_EXC)) RAISE_FROM_INSN();                 \
+        }                                                                     \
+        THEN;                                                                 \
     }
+#define COMPARE_ALL(SUFFIX, FETCH, THEN)                                      \
+    COMPARE(NUMEQ##SUFFIX, FETCH, ==, NUMEQ, THEN)                            \
+    COMPARE(LT##SUFFIX, FETCH, <, LT, THEN)                                   \
+    COMPARE(GT##SUFFIX, FETCH, >, GT, THEN)                                   \
+    COMPARE(LE##SUFFIX, FETCH, <=, LE, THEN)                                  \
+    COMPARE(GE##SUFFIX, FETCH, >=, GE, THEN)
+#define JN_COMPARE_ALL(SUFFIX, FETCH)                                         \
+    COMPARE(JNNUMEQ##SUFFIX, FETCH, ==, NUMEQ, BRANCH_ON_ACC())               \
+    COMPARE(JNLT##SUFFIX, FETCH, <, LT, BRANCH_ON_ACC())                      \
+    COMPARE(JNGT##SUFFIX, FETCH, >, GT, BRANCH_ON_ACC())                      \
+    COMPARE(JNLE##SUFFIX, FETCH, <=, LE, BRANCH_ON_ACC())                     \
+    COMPARE(JNGE##SUFFIX, FETCH, >=, GE, BRANCH_ON_ACC())
+    COMPARE_ALL(, POPPED, DISPATCH())
+    COMPARE_ALL(I, WITH_CONST, DISPATCH())
+    COMPARE_ALL(LL, TWO_LOCALS, DISPATCH())
+    JN_COMPARE_ALL(, POPPED)
+    JN_COMPARE_ALL(I, WITH_CONST)
+    JN_COMPARE_ALL(LL, TWO_LOCALS)
+
+    /* x + k: the operand is 2k (k tagged) plus the "from a subtraction"
+     * bit (tm_addi_*) */
+#define ADD_CONST(X, OPERAND)                                                 \
+    do {                                                                      \
+        TmValue x_ = (X);                                                     \
+        int32_t k2_ = (OPERAND);                                              \
+        intptr_t r_;                                                          \
+        if (G_LIKELY(tm_is_fixnum(x_) &&                                      \
+                     !__builtin_add_overflow((intptr_t)x_, (intptr_t)(k2_ & ~1), &r_))) { \
+            acc = (TmValue)r_;                                                \
+        } else {                                                              \
+            vm->fp = IDX(fp);                                                 \
+            acc = add_constant_slow(n, x_, k2_);                              \
+            if (G_UNLIKELY(acc == TM_EXC)) RAISE_FROM_INSN();                 \
+        }                                                                     \
+    } while (0)
+    CASE(ADDI) ADD_CONST(acc, A()); DISPATCH();
     CASE(CAR)
         if (G_UNLIKELY(!tm_is_pair(acc))) {
             tm_type_error(n, "car", 1, "pair", acc);
@@ -1049,13 +1096,7 @@ schedule: {
             acc = TM_SLOT(v, tm_fixval(acc));
             DISPATCH();
         }
-        /* the primitive itself says what is wrong */
-        TmValue args[2] = {v, acc};
-        vm->fp = IDX(fp);
-        vm->sp = IDX(sp);
-        acc = n->op_prims[TM_OP_VREF]->fn(n, 2, args);
-        if (G_UNLIKELY(acc == TM_EXC)) RAISE_FROM_INSN();
-        DISPATCH();
+        SLOW_PRIM(VREF, 2, v, acc);
     }
     CASE(RECREF) {
         TmValue type = K[A()];
@@ -1071,68 +1112,7 @@ schedule: {
 #undef owner
     CASE(PUSHL) acc = fp[A()]; *sp++ = acc; DISPATCH();
 
-#define FIXNUM_CMPI(OPNAME, CMP, SLOWOP)                                       \
-    CASE(OPNAME) {                                                            \
-        TmValue b = tm_fix(A());                                              \
-        if (G_LIKELY(tm_is_fixnum(acc))) {                                    \
-            acc = tm_bool((intptr_t)acc CMP (intptr_t)b);                     \
-            DISPATCH();                                                       \
-        }                                                                     \
-        vm->fp = IDX(fp);                                                          \
-        acc = slow_binop(n, TM_OP_##SLOWOP, acc, b);                          \
-        if (G_UNLIKELY(acc == TM_EXC)) RAISE_FROM_INSN();                     \
-        DISPATCH();                                                           \
-    }
-    FIXNUM_CMPI(NUMEQI, ==, NUMEQ)
-    FIXNUM_CMPI(LTI, <, LT)
-    FIXNUM_CMPI(GTI, >, GT)
-    FIXNUM_CMPI(LEI, <=, LE)
-    FIXNUM_CMPI(GEI, >=, GE)
 
-    /* compare-and-branch: acc = the test's value; the JMPF that follows
-     * is taken if it is #f and skipped otherwise.  An error raises with
-     * pc at the JMPF, so a handler's value decides the branch. */
-#define BRANCH_ON_ACC()                                                       \
-    do {                                                                      \
-        uint32_t j_ = *pc++;                                                  \
-        if (acc == TM_FALSE) pc += tm_insn_a(j_);                             \
-        DISPATCH();                                                           \
-    } while (0)
-#define FUSED_CMPI(OPNAME, CMP, SLOWOP)                                       \
-    CASE(OPNAME) {                                                            \
-        TmValue b = tm_fix(A());                                              \
-        if (G_LIKELY(tm_is_fixnum(acc))) {                                    \
-            acc = tm_bool((intptr_t)acc CMP (intptr_t)b);                     \
-        } else {                                                              \
-            vm->fp = IDX(fp);                                                 \
-            acc = slow_binop(n, TM_OP_##SLOWOP, acc, b);                      \
-            if (G_UNLIKELY(acc == TM_EXC)) RAISE_FROM_INSN();                 \
-        }                                                                     \
-        BRANCH_ON_ACC();                                                      \
-    }
-    FUSED_CMPI(JNNUMEQI, ==, NUMEQ)
-    FUSED_CMPI(JNLTI, <, LT)
-    FUSED_CMPI(JNGTI, >, GT)
-    FUSED_CMPI(JNLEI, <=, LE)
-    FUSED_CMPI(JNGEI, >=, GE)
-
-#define FUSED_CMP(OPNAME, CMP, SLOWOP)                                        \
-    CASE(OPNAME) {                                                            \
-        TmValue a = *--sp;                                                    \
-        if (G_LIKELY(tm_is_fixnum(a) && tm_is_fixnum(acc))) {                 \
-            acc = tm_bool((intptr_t)a CMP (intptr_t)acc);                     \
-        } else {                                                              \
-            vm->fp = IDX(fp);                                                 \
-            acc = slow_binop(n, TM_OP_##SLOWOP, a, acc);                      \
-            if (G_UNLIKELY(acc == TM_EXC)) RAISE_FROM_INSN();                 \
-        }                                                                     \
-        BRANCH_ON_ACC();                                                      \
-    }
-    FUSED_CMP(JNNUMEQ, ==, NUMEQ)
-    FUSED_CMP(JNLT, <, LT)
-    FUSED_CMP(JNGT, >, GT)
-    FUSED_CMP(JNLE, <=, LE)
-    FUSED_CMP(JNGE, >=, GE)
 
     CASE(JNEQ) {
         TmValue a = *--sp;
@@ -1155,35 +1135,14 @@ schedule: {
     CASE(RETL)
         acc = fp[A()];
         goto do_return;
-#define LOCAL_PLUS_CONST()                                                    \
-    do {                                                                      \
-        TmValue a = fp[A()];                                                  \
-        int32_t k2 = (int32_t)*pc++; /* as ADDI's operand */                  \
-        intptr_t r;                                                           \
-        if (G_LIKELY(tm_is_fixnum(a) &&                                       \
-                     !__builtin_add_overflow((intptr_t)a, (intptr_t)(k2 & ~1), &r))) { \
-            acc = (TmValue)r;                                                 \
-        } else {                                                              \
-            vm->fp = IDX(fp);                                                 \
-            acc = add_constant_slow(n, a, k2);                                \
-            if (G_UNLIKELY(acc == TM_EXC)) RAISE_FROM_INSN();                 \
-        }                                                                     \
-    } while (0)
-    CASE(LADDI) LOCAL_PLUS_CONST(); DISPATCH();
-    CASE(PUSHLADDI) LOCAL_PLUS_CONST(); *sp++ = acc; pc++; DISPATCH(); /* skips its PUSH */
+    CASE(LADDI) ADD_CONST(fp[A()], (int32_t)*pc++); DISPATCH();
+    CASE(PUSHLADDI) /* and the PUSH after it, which it skips */
+        ADD_CONST(fp[A()], (int32_t)*pc++);
+        *sp++ = acc;
+        pc++;
+        DISPATCH();
 
-    /* inline primitives with a fixnum/char fast path; otherwise the
-     * primitive itself runs (and names itself in errors) */
-#define SLOW_PRIM(OPNAME, ARGC, A0, A1)                                       \
-    do {                                                                      \
-        TmValue args_[2] = {(A0), (A1)};                                      \
-        vm->fp = IDX(fp);                                                     \
-        vm->sp = IDX(sp);                                                     \
-        acc = n->op_prims[TM_OP_##OPNAME]->fn(n, (ARGC), args_);              \
-        if (G_UNLIKELY(acc == TM_EXC)) RAISE_FROM_INSN();                     \
-        DISPATCH();                                                           \
-    } while (0)
-
+    /* inline primitives with a fixnum/char fast path, SLOW_PRIM otherwise */
     CASE(QUO) {
         TmValue a = *--sp;
         if (G_LIKELY(tm_is_fixnum(a) && tm_is_fixnum(acc) && acc != tm_fix(0) &&
@@ -1265,31 +1224,7 @@ schedule: {
         *sp++ = acc;
         DISPATCH();
 
-    /* comparisons of two frame slots, a = A & 0xfff, b = A >> 12 */
-#define LOCALS_CMP(OPNAME, CMP, SLOWOP, BRANCH)                                \
-    CASE(OPNAME) {                                                            \
-        uint32_t ab_ = insn >> 8;                                             \
-        TmValue a = fp[ab_ & 0xfff], b = fp[ab_ >> 12];                       \
-        if (G_LIKELY(tm_is_fixnum(a) && tm_is_fixnum(b))) {                   \
-            acc = tm_bool((intptr_t)a CMP (intptr_t)b);                       \
-        } else {                                                              \
-            vm->fp = IDX(fp);                                                 \
-            acc = slow_binop(n, TM_OP_##SLOWOP, a, b);                        \
-            if (G_UNLIKELY(acc == TM_EXC)) RAISE_FROM_INSN();                 \
-        }                                                                     \
-        if (BRANCH) BRANCH_ON_ACC();                                          \
-        DISPATCH();                                                           \
-    }
-    LOCALS_CMP(NUMEQLL, ==, NUMEQ, 0)
-    LOCALS_CMP(LTLL, <, LT, 0)
-    LOCALS_CMP(GTLL, >, GT, 0)
-    LOCALS_CMP(LELL, <=, LE, 0)
-    LOCALS_CMP(GELL, >=, GE, 0)
-    LOCALS_CMP(JNNUMEQLL, ==, NUMEQ, 1)
-    LOCALS_CMP(JNLTLL, <, LT, 1)
-    LOCALS_CMP(JNGTLL, >, GT, 1)
-    LOCALS_CMP(JNLELL, <=, LE, 1)
-    LOCALS_CMP(JNGELL, >=, GE, 1)
+    /* eq? of two frame slots, a = A & 0xfff, b = A >> 12 */
     CASE(EQLL) {
         uint32_t ab = insn >> 8;
         acc = tm_bool(fp[ab & 0xfff] == fp[ab >> 12]);
